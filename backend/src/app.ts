@@ -1,0 +1,71 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { apiKeyRoutes } from './api-keys/routes.ts';
+import { createKeyAuthenticator } from './api-keys/service.ts';
+import type { Deps } from './deps.ts';
+import { healthRoutes } from './health/routes.ts';
+import { docsRoutes } from './http/docs.ts';
+import type { Env } from './http/env.ts';
+import { AppError } from './http/errors.ts';
+import { observeRequests } from './http/observe.ts';
+import { createRouter } from './http/openapi.ts';
+import { renderProblem, toAppError } from './http/problem.ts';
+
+export const API_VERSION = '0.1.0';
+
+/** The whole HTTP surface, wired from explicit dependencies. */
+export function createApp(deps: Deps): OpenAPIHono<Env> {
+  const app = createRouter();
+  const authenticate = createKeyAuthenticator(deps);
+
+  app.use('*', requestId({ limitLength: 128 }));
+  app.use('*', observeRequests(deps.logger, deps.metrics));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: () => {
+        throw new AppError(
+          'body_too_large',
+          `The body is larger than ${deps.config.bodyLimitBytes} bytes`,
+        );
+      },
+    }),
+  );
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', docsRoutes());
+  app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Testbridge API key (`tb_…`), role admin or tool',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Testbridge',
+      version: API_VERSION,
+      description: 'Connects a test-management tool to Jira Cloud and Jira Data Center.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+
+  app.notFound((c) =>
+    renderProblem(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => {
+    const appError = toAppError(error);
+    const log = {
+      requestId: c.get('requestId'),
+      code: appError.code,
+      err: appError.cause ?? appError,
+    };
+    if (appError.status >= 500) deps.logger.error(log, 'request failed');
+    else deps.logger.debug(log, 'request rejected');
+    return renderProblem(c, appError);
+  });
+  return app;
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .default('0')
+  .transform((value) => value === '1' || value === 'true');
+
+const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+
+/** A 256-bit key as base64 or base64url (44 or 43 characters). */
+const masterKey = z
+  .string()
+  .trim()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, {
+    message: 'must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`)',
+  });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\//,
+      'must be a postgres:// URL (leave unset for the embedded SQLite store)',
+    )
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  TESTBRIDGE_MASTER_KEY: masterKey.optional(),
+  TESTBRIDGE_RETIRED_MASTER_KEYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(masterKey)),
+  TESTBRIDGE_ADMIN_KEY: z
+    .string()
+    .regex(
+      /^tb_[A-Za-z0-9_-]{32,}$/,
+      'must look like tb_ followed by at least 32 url-safe characters',
+    )
+    .optional(),
+  PUBLIC_URL: url.optional(),
+  ATLASSIAN_AUTH_URL: url.default('https://auth.atlassian.com'),
+  ATLASSIAN_API_URL: url.default('https://api.atlassian.com'),
+  ATLASSIAN_CLIENT_ID: z.string().min(1).optional(),
+  ATLASSIAN_CLIENT_SECRET: z.string().min(1).optional(),
+  FORGE_APP_ID: z.string().min(1).optional(),
+  FORGE_JWKS_URL: url.default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
+  ALLOW_PRIVATE_JIRA_URLS: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+/**
+ * Everything the backend reads from its environment, parsed once. Factories receive slices of
+ * this object; nothing else reads `process.env`.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  store: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  masterKey: { primary: string | undefined; retired: string[] };
+  adminKey: string | undefined;
+  atlassian: {
+    authUrl: string;
+    apiUrl: string;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+  };
+  forge: { appId: string | undefined; jwksUrl: string };
+  allowPrivateJiraUrls: boolean;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+}
+
+/** Every bad variable at once, by name. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every invalid variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message,
+      }));
+  if (Boolean(env.ATLASSIAN_CLIENT_ID) !== Boolean(env.ATLASSIAN_CLIENT_SECRET)) {
+    problems.push({
+      variable: env.ATLASSIAN_CLIENT_ID ? 'ATLASSIAN_CLIENT_SECRET' : 'ATLASSIAN_CLIENT_ID',
+      message: 'ATLASSIAN_CLIENT_ID and ATLASSIAN_CLIENT_SECRET are set together or not at all',
+    });
+  }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    store: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'sqlite', file: `${e.DATA_DIR}/testbridge.db` },
+    dataDir: e.DATA_DIR,
+    masterKey: { primary: e.TESTBRIDGE_MASTER_KEY, retired: e.TESTBRIDGE_RETIRED_MASTER_KEYS },
+    adminKey: e.TESTBRIDGE_ADMIN_KEY,
+    atlassian: {
+      authUrl: e.ATLASSIAN_AUTH_URL,
+      apiUrl: e.ATLASSIAN_API_URL,
+      clientId: e.ATLASSIAN_CLIENT_ID,
+      clientSecret: e.ATLASSIAN_CLIENT_SECRET,
+    },
+    forge: { appId: e.FORGE_APP_ID, jwksUrl: e.FORGE_JWKS_URL },
+    allowPrivateJiraUrls: e.ALLOW_PRIVATE_JIRA_URLS,
+    logLevel: e.LOG_LEVEL,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  };
+}

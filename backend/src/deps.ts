@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import { createKeyRing, generateMasterKey, readKeyFile, writeKeyFile } from './crypto/keyring.ts';
+import { createSealer, type Sealer } from './crypto/sealer.ts';
+import { openStore, type Store, type StoreOptions } from './db/store.ts';
+import { createLogger, type Logger } from './http/logger.ts';
+import { createMetrics, type Metrics } from './http/metrics.ts';
+
+/** The time, injectable so tests can freeze or move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything a feature needs, passed explicitly: no module-level singletons. */
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  sealer: Sealer;
+  clock: Clock;
+  /** Every outbound HTTP call goes through this (tests inject the Jira simulator). */
+  fetch: typeof fetch;
+  metrics: Metrics;
+}
+
+export interface DepsOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  store?: StoreOptions;
+  metrics?: Metrics;
+}
+
+export function keyFilePath(config: Config): string {
+  return join(config.dataDir, 'master.key');
+}
+
+/**
+ * Master keys from TESTBRIDGE_MASTER_KEY, or else from ./data/master.key, generated on first use
+ * (mode 0600) with a warning: losing that file loses every stored credential.
+ */
+export function createSealerFromConfig(config: Config, logger: Logger): Sealer {
+  const { primary, retired } = config.masterKey;
+  if (primary) return createSealer(createKeyRing(primary, retired));
+  const path = keyFilePath(config);
+  let file = readKeyFile(path);
+  if (!file) {
+    writeKeyFile(path, generateMasterKey(), []);
+    file = readKeyFile(path);
+    logger.warn(
+      { path },
+      'TESTBRIDGE_MASTER_KEY is not set: generated a master key into this file. Back it up; set TESTBRIDGE_MASTER_KEY in production.',
+    );
+  }
+  if (!file) throw new Error(`could not read the key file ${path}`);
+  const reload = () => {
+    const fresh = readKeyFile(path);
+    return fresh ? createKeyRing(fresh.primary, fresh.retired) : undefined;
+  };
+  return createSealer(createKeyRing(file.primary, [...file.retired, ...retired]), reload);
+}
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel });
+  const sealer = createSealerFromConfig(config, logger);
+  const store = await openStore(overrides.store ?? config.store);
+  return {
+    config,
+    logger,
+    store,
+    sealer,
+    clock: overrides.clock ?? systemClock,
+    fetch: overrides.fetch ?? globalThis.fetch,
+    metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
+  };
+}

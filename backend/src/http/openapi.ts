@@ -1,0 +1,18 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from './env.ts';
+import { renderProblem, validationError } from './problem.ts';
+
+/**
+ * A router whose request validation failures become one problem+json naming every invalid field
+ * (`body.name`, `query.limit`, `params.id`).
+ */
+export function createRouter(): OpenAPIHono<Env> {
+  return new OpenAPIHono<Env>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const part = result.target === 'json' || result.target === 'form' ? 'body' : result.target;
+        return renderProblem(c, validationError(part, result.error));
+      }
+    },
+  });
+}
