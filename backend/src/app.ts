@@ -11,6 +11,7 @@ import { AppError } from './http/errors.ts';
 import { observeRequests } from './http/observe.ts';
 import { createRouter } from './http/openapi.ts';
 import { renderProblem, toAppError } from './http/problem.ts';
+import { whoAmIRoutes } from './http/whoami.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -36,6 +37,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
 
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes());
+  app.route('/api/v1', whoAmIRoutes(authenticate));
   app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

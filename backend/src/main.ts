@@ -1,12 +1,18 @@
 import { serve } from '@hono/node-server';
 import { ensureBootstrapAdminKey } from './api-keys/service.ts';
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import { createDeps } from './deps.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { rotateKeyFile } from './crypto/keyring.ts';
+import { resealAll } from './crypto/reseal.ts';
+import { SEALED_COLUMNS } from './db/sealed-columns.ts';
+import { createDeps, keyFilePath } from './deps.ts';
 
-/** The only reader of process.env: loadConfig → createDeps → createApp → serve. */
+/**
+ * The only reader of process.env: loadConfig → createDeps → createApp → serve.
+ * `main.ts reseal [--rotate]` re-seals every secret under the primary master key instead.
+ */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {
@@ -16,6 +22,35 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const [command = 'serve', ...flags] = process.argv.slice(2);
+  if (command === 'reseal') return reseal(config, flags.includes('--rotate'));
+  if (command !== 'serve') {
+    process.stderr.write(`unknown command ${command}; use serve or reseal [--rotate]\n`);
+    process.exit(2);
+  }
+  return runServer(config);
+}
+
+async function reseal(config: Config, rotate: boolean): Promise<void> {
+  if (rotate) {
+    if (config.masterKey.primary) {
+      process.stderr.write(
+        'TESTBRIDGE_MASTER_KEY is set, so the keys live in your environment: set it to a new key, ' +
+          'list the old one in TESTBRIDGE_RETIRED_MASTER_KEYS, restart, then run reseal.\n',
+      );
+      process.exit(2);
+    }
+    const { newKeyId } = rotateKeyFile(keyFilePath(config));
+    process.stdout.write(`new primary master key ${newKeyId} written to ${keyFilePath(config)}\n`);
+  }
+  const deps = await createDeps(config);
+  const report = await resealAll(deps, SEALED_COLUMNS);
+  await deps.store.close();
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+  process.exit(report.failed.length > 0 ? 1 : 0);
+}
+
+async function runServer(config: Config): Promise<void> {
   const deps = await createDeps(config);
   const { generatedKey } = await ensureBootstrapAdminKey(deps, config.adminKey);
   if (generatedKey) {
@@ -55,6 +90,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`testbridge failed to start: ${String(error)}\n`);
+  process.stderr.write(`testbridge failed: ${String(error)}\n`);
   process.exit(1);
 });

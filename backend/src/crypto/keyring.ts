@@ -67,3 +67,12 @@ export function writeKeyFile(path: string, primary: string, retired: readonly st
   chmodSync(temporary, 0o600);
   renameSync(temporary, path);
 }
+
+/** Puts a new primary key at the head of the key file; the old keys stay, retired. */
+export function rotateKeyFile(path: string): { newKeyId: string } {
+  const file = readKeyFile(path);
+  if (!file) throw new Error(`no key file at ${path}`);
+  const fresh = generateMasterKey();
+  writeKeyFile(path, fresh, [file.primary, ...file.retired]);
+  return { newKeyId: parseMasterKey(fresh).id };
+}

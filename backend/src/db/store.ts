@@ -34,6 +34,8 @@ export interface Store {
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
   /** Raw rows for the few statements the query builder cannot express. */
   query<Row>(db: Db, statement: SQL): Promise<Row[]>;
+  /** Runs a raw statement that returns no rows; resolves to the number of rows it changed. */
+  execute(db: Db, statement: SQL): Promise<number>;
   ping(): Promise<void>;
   pendingMigrations(): Promise<number>;
   close(): Promise<void>;
@@ -94,6 +96,8 @@ async function openSqlite(file: string): Promise<Store> {
       }),
     query: async <Row>(db: Db, statement: SQL) =>
       (db as unknown as typeof readDb).all(statement) as Row[],
+    execute: async (db: Db, statement: SQL) =>
+      (db as unknown as typeof readDb).run(statement).changes,
     ping: async () => {
       reader.prepare('SELECT 1').get();
     },
@@ -148,6 +152,7 @@ async function openPostgres(options: {
     transaction: (work) => db.transaction((tx) => work(tx as unknown as Db)),
     query: async <Row>(target: Db, statement: SQL) =>
       (await target.execute(statement)).rows as Row[],
+    execute: async (target: Db, statement: SQL) => (await target.execute(statement)).rowCount ?? 0,
     ping: async () => {
       await pool.query('SELECT 1');
     },

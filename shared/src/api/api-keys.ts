@@ -32,3 +32,7 @@ export const ApiKeyList = z.object({ items: z.array(ApiKey) });
 export type ApiKeyList = z.infer<typeof ApiKeyList>;
 
 export const ApiKeyIdParam = z.object({ id: z.string().min(1) });
+
+/** The caller behind an API key. */
+export const WhoAmI = z.object({ keyId: z.string(), name: z.string(), role: ApiKeyRole });
+export type WhoAmI = z.infer<typeof WhoAmI>;

@@ -1,0 +1,12 @@
+/**
+ * Every column that holds a SealedSecret, so re-sealing under a new master key can find them all.
+ * A feature adding a sealed column adds it here; the binding a value is sealed under is
+ * `{ table, column, rowId: row[idColumn] }`.
+ */
+export interface SealedColumn {
+  table: string;
+  idColumn: string;
+  column: string;
+}
+
+export const SEALED_COLUMNS: readonly SealedColumn[] = [];

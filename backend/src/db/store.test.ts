@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestStoreOptions, STORE_KINDS } from '../testing/index.ts';
+import { openStore, type Store, type StoreOptions } from './store.ts';
+
+describe.each(STORE_KINDS)('store on %s', (kind) => {
+  let store: Store;
+  let options: StoreOptions;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const location = await createTestStoreOptions(kind);
+    options = location.options;
+    cleanup = location.cleanup;
+    store = await openStore(options);
+  });
+  afterAll(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  it('applies every migration on a fresh store', async () => {
+    expect(await store.pendingMigrations()).toBe(0);
+    await store.ping();
+    const rows = await store.db.select().from(store.tables.apiKeys);
+    expect(rows).toEqual([]);
+  });
+
+  it('applies nothing twice when opened again', async () => {
+    const again = await openStore(options);
+    expect(await again.pendingMigrations()).toBe(0);
+    await again.close();
+  });
+
+  it('commits a transaction as a whole and rolls back as a whole', async () => {
+    const t = store.tables.apiKeys;
+    const row = (id: string) => ({
+      id,
+      name: id,
+      role: 'tool' as const,
+      prefix: 'tb_x',
+      hash: `hash-${id}`,
+      createdAt: new Date('2026-01-01T00:00:00Z'),
+    });
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insert(t).values(row('half-1'));
+        await tx.insert(t).values(row('half-1'));
+      }),
+    ).rejects.toThrow();
+    expect(await store.db.select().from(t)).toEqual([]);
+
+    await store.transaction(async (tx) => {
+      await tx.insert(t).values(row('whole-1'));
+      await tx.insert(t).values(row('whole-2'));
+    });
+    const ids = (await store.db.select({ id: t.id }).from(t)).map((r) => r.id).sort();
+    expect(ids).toEqual(['whole-1', 'whole-2']);
+  });
+
+  it('keeps concurrent transactions from seeing or undoing each other', async () => {
+    const t = store.tables.apiKeys;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        store.transaction(async (tx) => {
+          await tx.insert(t).values({
+            id: `c-${i}`,
+            name: 'concurrent',
+            role: 'tool',
+            prefix: 'tb_c',
+            hash: `c-${i}`,
+            createdAt: new Date(),
+          });
+          if (i % 2 === 1) throw new Error('roll this one back');
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
+    const rows = await store.query<{ n: number | string }>(
+      store.db,
+      sql`SELECT count(*) AS n FROM api_keys WHERE name = 'concurrent'`,
+    );
+    expect(Number(rows[0]?.n)).toBe(10);
+  });
+});
+
+describe('store on sqlite', () => {
+  it('refuses writes outside a transaction, so no write can slip into another one', async () => {
+    const location = await createTestStoreOptions('sqlite');
+    const store = await openStore(location.options);
+    try {
+      const error = await store.execute(store.db, sql`DELETE FROM api_keys WHERE id = 'none'`).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(String((error as Error | undefined)?.cause)).toMatch(/readonly/);
+    } finally {
+      await store.close();
+      await location.cleanup();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, STORE_KINDS } from '../testing/index.ts';
+
+type TestApp = Awaited<ReturnType<typeof createTestApp>>;
+const json = { 'content-type': 'application/json' };
+
+describe('HTTP platform', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { BODY_LIMIT_BYTES: '2048' } });
+    t.app.get('/boom', () => {
+      throw new Error('database password is hunter2');
+    });
+  });
+  afterAll(() => t.cleanup());
+
+  it('serves a valid OpenAPI 3.1 document describing every route', async () => {
+    const res = await t.app.request('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/v1/api-keys', '/api/v1/api-keys/{id}']),
+    );
+    for (const [path, operations] of Object.entries<Record<string, { responses: object }>>(
+      doc.paths,
+    )) {
+      for (const operation of Object.values(operations)) {
+        expect(Object.keys(operation.responses).length, path).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('serves the API reference at /docs without the internet', async () => {
+    const page = await t.app.request('/docs');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/openapi.json');
+    const bundle = await t.app.request('/docs/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
+  it('gives every response a request id and keeps a sane incoming one', async () => {
+    const fresh = await t.app.request('/healthz');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const given = await t.app.request('/healthz', { headers: { 'x-request-id': 'ci-run-42' } });
+    expect(given.headers.get('x-request-id')).toBe('ci-run-42');
+  });
+
+  it('answers malformed JSON with a 400 problem naming the body', async () => {
+    const res = await t.app.request('/api/v1/api-keys', {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: '{"name": "x", ',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({
+      code: 'validation_failed',
+      invalidFields: [{ field: 'body' }],
+    });
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const res = await t.app.request('/api/v1/api-keys', {
+      method: 'POST',
+      headers: t.asAdmin({ 'content-type': 'text/plain' }),
+      body: 'name=x',
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toMatchObject({ code: 'unsupported_media_type' });
+  });
+
+  it('refuses a body over the size limit with 413 before reading it', async () => {
+    const res = await t.app.request('/api/v1/api-keys', {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({ name: 'x'.repeat(5000), role: 'tool' }),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'body_too_large', status: 413 });
+  });
+
+  it('answers unknown routes with a 404 problem', async () => {
+    const res = await t.app.request('/api/v1/nothing-here');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('hides the cause of an unexpected error from the caller and logs it', async () => {
+    const res = await t.app.request('/boom', { headers: { 'x-request-id': 'boom-1' } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text)).toMatchObject({ code: 'internal_error', requestId: 'boom-1' });
+    const logged = t.logs.lines().find((l) => l.msg === 'request failed');
+    expect(logged).toMatchObject({ requestId: 'boom-1', code: 'internal_error' });
+  });
+
+  it('counts requests by route template in /metrics', async () => {
+    await t.app.request('/api/v1/api-keys/some-id', { method: 'DELETE', headers: t.asAdmin() });
+    const metrics = await (await t.app.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /testbridge_http_requests_total\{method="DELETE",route="\/api\/v1\/api-keys\/:id",status="404"\} 1/,
+    );
+    expect(metrics).toContain('testbridge_http_request_duration_seconds_bucket');
+  });
+
+  it('logs each request without its authorization header or query string', async () => {
+    await t.app.request('/healthz?code=oauth-code-123', { headers: t.asAdmin() });
+    const text = t.logs.text();
+    expect(text).toContain('"route":"/healthz"');
+    expect(text).not.toContain('oauth-code-123');
+    expect(text).not.toContain(t.asAdmin().authorization.slice(7));
+  });
+});
+
+describe.each(STORE_KINDS)('readiness on %s', (kind) => {
+  it('is ready with migrations applied, and not ready once the store is gone', async () => {
+    const t = await createTestApp({ store: kind });
+    try {
+      const ready = await t.app.request('/readyz');
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { store: 'ok', migrations: 'applied' },
+      });
+      await t.deps.store.close();
+      const gone = await t.app.request('/readyz');
+      expect(gone.status).toBe(503);
+      expect(await gone.json()).toMatchObject({
+        status: 'not_ready',
+        checks: { store: 'unreachable' },
+      });
+    } finally {
+      await t.cleanup().catch(() => undefined);
+    }
+  });
+});

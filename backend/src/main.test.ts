@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const backendDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: backendDir,
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => {
+    out += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    err += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function listeningPort(running: Running): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const match = /"port":(\d+).*"msg":"testbridge listening"/.exec(running.stdout());
+    if (match) return Number(match[1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the backend did not start:\n${running.stdout()}\n${running.stderr()}`);
+}
+
+describe('the backend process', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'testbridge-main-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('reports every bad variable by name and exits non-zero', async () => {
+    const running = start({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    expect(await running.exited).toBe(2);
+    for (const name of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) {
+      expect(running.stderr()).toContain(name);
+    }
+  });
+
+  it('starts on SQLite, prints a bootstrap admin key once, and stops cleanly on SIGTERM', async () => {
+    const first = start({ PORT: '0', DATA_DIR: dataDir });
+    const port = await listeningPort(first);
+    const base = `http://127.0.0.1:${port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+
+    const key = /Bootstrap admin API key[^\n]*\n\n\s+(tb_\S+)/.exec(first.stdout())?.[1];
+    expect(key).toBeDefined();
+    const who = await fetch(`${base}/api/v1/whoami`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(await who.json()).toMatchObject({ role: 'admin' });
+    // Outside the one banner, the key appears in no log line.
+    const logLines = first
+      .stdout()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
+    expect(logLines.some((line) => line.includes(String(key)))).toBe(false);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    expect(first.stdout()).toContain('TESTBRIDGE_MASTER_KEY is not set');
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stdout()).toContain('"msg":"stopped"');
+
+    const second = start({ PORT: '0', DATA_DIR: dataDir });
+    await listeningPort(second);
+    expect(second.stdout()).not.toContain('Bootstrap admin API key');
+    expect(second.stdout()).not.toContain('TESTBRIDGE_MASTER_KEY is not set');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});
