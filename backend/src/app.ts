@@ -22,17 +22,15 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
 
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', observeRequests(deps.logger, deps.metrics));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: () => {
-        throw new AppError(
-          'body_too_large',
-          `The body is larger than ${deps.config.bodyLimitBytes} bytes`,
-        );
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: () => {
+      throw new AppError('body_too_large', `The body is larger than ${deps.config.bodyLimitBytes} bytes`);
+    },
+  });
+  // GET and HEAD carry no body; checking for one would build a full fetch Request.
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
 
   app.route('/', healthRoutes(deps));

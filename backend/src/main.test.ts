@@ -58,7 +58,7 @@ describe('the backend process', () => {
     const port = await listeningPort(first);
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
-    const doc = await (await fetch(`${base}/openapi.json`)).json();
+    const doc = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
     expect(doc.openapi).toBe('3.1.0');
 
     const key = /Bootstrap admin API key[^\n]*\n\n\s+(tb_\S+)/.exec(first.stdout())?.[1];

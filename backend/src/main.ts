@@ -66,13 +66,17 @@ async function runServer(config: Config): Promise<void> {
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
       'testbridge listening',
     );
+    deps.logger.flush();
   });
+  // Logs are buffered; flush at least every second so a quiet service's lines still show up.
+  setInterval(() => deps.logger.flush(), 1000).unref();
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     deps.logger.info({ signal }, 'shutting down');
+    deps.logger.flush();
     const force = setTimeout(() => {
       deps.logger.warn('shutdown grace period over; exiting');
       process.exit(1);

@@ -1,3 +1,4 @@
+import { Problem } from '@testbridge/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../testing/index.ts';
 
@@ -97,9 +98,9 @@ describe('API keys', () => {
       body: JSON.stringify({ name: '  ', role: 'root', extra: true }),
     });
     expect(res.status).toBe(400);
-    const problem = await res.json();
+    const problem = Problem.parse(await res.json());
     expect(problem.code).toBe('validation_failed');
-    expect(problem.invalidFields.map((f: { field: string }) => f.field).sort()).toEqual([
+    expect(problem.invalidFields?.map((f) => f.field).sort()).toEqual([
       'body.extra',
       'body.name',
       'body.role',

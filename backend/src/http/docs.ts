@@ -1,12 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
 
-const ASSETS = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-} as const;
+const ASSETS = new Map([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+]);
+
+// Resolved, not imported: the package's entry point would load the whole 1 MB bundle at start-up.
+const assetDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -29,14 +32,15 @@ export function docsRoutes() {
   router.get('/docs', (c) => c.html(PAGE));
   router.get('/docs/:asset', (c) => {
     const asset = c.req.param('asset');
-    if (!(asset in ASSETS)) return c.notFound();
+    const contentType = ASSETS.get(asset);
+    if (!contentType) return c.notFound();
     let body = cache.get(asset);
     if (!body) {
-      body = readFileSync(join(getAbsoluteFSPath(), asset));
+      body = readFileSync(join(assetDir, asset));
       cache.set(asset, body);
     }
     return c.body(new Uint8Array(body), 200, {
-      'content-type': ASSETS[asset as keyof typeof ASSETS],
+      'content-type': contentType,
       'cache-control': 'public, max-age=86400',
     });
   });

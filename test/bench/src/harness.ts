@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+
+/** One measured load run. */
+export interface LoadResult {
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  errors: number;
+}
+
+export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+const twoCores = cpus().length >= 2;
+
+/** Pins a command to one CPU when possible, so server and load generator do not fight. */
+export function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
+  return hasTaskset && twoCores
+    ? ['taskset', ['-c', String(cpu), command, ...args]]
+    : [command, args];
+}
+
+/** wrk from Debian; installed on first use when we are root and apt is there. */
+export function ensureWrk(): void {
+  if (spawnSync('wrk', ['--version']).error === undefined) return;
+  process.stderr.write('[bench] wrk not found; installing it with apt-get\n');
+  const install = spawnSync(
+    'sh',
+    ['-c', 'apt-get install -y wrk || (apt-get update && apt-get install -y wrk)'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (install.status !== 0) throw new Error('wrk is needed: apt-get install -y wrk');
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process on CPU 0 and waits until `ready` answers. */
+export async function startServer(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  readyPath = '/healthz',
+): Promise<Server> {
+  const port = await freePort();
+  const [cmd, cmdArgs] = pinned(0, command, args);
+  const child: ChildProcess = spawn(cmd, cmdArgs, {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => {
+    stderr += String(chunk);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
+    const ok = await fetch(`${url}${readyPath}`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+function parseDuration(text: string): number {
+  const match = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!match) return Number.NaN;
+  const value = Number(match[1]);
+  return match[2] === 'us' ? value / 1000 : match[2] === 's' ? value * 1000 : value;
+}
+
+/** Runs wrk (pinned to CPU 1) and parses its summary and latency distribution. */
+export function runWrk(
+  url: string,
+  options: { seconds: number; connections: number; script?: string },
+): LoadResult {
+  const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--latency'];
+  if (options.script) args.push('-s', options.script);
+  const [cmd, cmdArgs] = pinned(1, 'wrk', [...args, url]);
+  const result = spawnSync(cmd, cmdArgs, { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`wrk failed: ${result.stderr}`);
+  const out = result.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p50 = parseDuration(/\s50%\s+(\S+)/.exec(out)?.[1] ?? '');
+  const p99 = parseDuration(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    out,
+  );
+  const errors =
+    non2xx + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
+  return { requestsPerSecond: rps, latencyP50Ms: p50, latencyP99Ms: p99, errors };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
