@@ -25,7 +25,10 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
     onError: () => {
-      throw new AppError('body_too_large', `The body is larger than ${deps.config.bodyLimitBytes} bytes`);
+      throw new AppError(
+        'body_too_large',
+        `The body is larger than ${deps.config.bodyLimitBytes} bytes`,
+      );
     },
   });
   // GET and HEAD carry no body; checking for one would build a full fetch Request.

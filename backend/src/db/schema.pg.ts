@@ -1,23 +1,8 @@
 /**
- * PostgreSQL tables. Mirrors schema.sqlite.ts column for column: both must infer the same row
- * types (checked in schema.test.ts), because repositories are written once against them.
+ * Every PostgreSQL table, one file per area under schema/pg/. Mirrors schema.sqlite.ts table for
+ * table and column for column: repositories are written once against these types and
+ * schema.test.ts fails the type check when the two drift.
  */
-import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import * as apiKeys from './schema/pg/api-keys.ts';
 
-const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
-
-export const apiKeys = pgTable(
-  'api_keys',
-  {
-    id: text('id').primaryKey(),
-    name: text('name').notNull(),
-    role: text('role', { enum: ['admin', 'tool'] }).notNull(),
-    prefix: text('prefix').notNull(),
-    hash: text('hash').notNull().unique(),
-    isBootstrap: boolean('is_bootstrap').notNull().default(false),
-    createdAt: at('created_at').notNull(),
-    lastUsedAt: at('last_used_at'),
-    revokedAt: at('revoked_at'),
-  },
-  (table) => [index('api_keys_role_idx').on(table.role)],
-);
+export const pgSchema = { ...apiKeys };

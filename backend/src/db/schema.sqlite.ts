@@ -1,24 +1,6 @@
 /**
- * SQLite tables. Mirrors schema.pg.ts column for column: both must infer the same row types
- * (checked in schema.test.ts), because repositories are written once against them.
+ * Every SQLite table, one file per area under schema/sqlite/. Mirrors schema.pg.ts (see there).
  */
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import * as apiKeys from './schema/sqlite/api-keys.ts';
 
-const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
-const flag = (name: string) => integer(name, { mode: 'boolean' });
-
-export const apiKeys = sqliteTable(
-  'api_keys',
-  {
-    id: text('id').primaryKey(),
-    name: text('name').notNull(),
-    role: text('role', { enum: ['admin', 'tool'] }).notNull(),
-    prefix: text('prefix').notNull(),
-    hash: text('hash').notNull().unique(),
-    isBootstrap: flag('is_bootstrap').notNull().default(false),
-    createdAt: at('created_at').notNull(),
-    lastUsedAt: at('last_used_at'),
-    revokedAt: at('revoked_at'),
-  },
-  (table) => [index('api_keys_role_idx').on(table.role)],
-);
+export const sqliteSchema = { ...apiKeys };

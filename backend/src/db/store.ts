@@ -9,8 +9,8 @@ import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-post
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { createMutex } from './mutex.ts';
-import * as pgSchema from './schema.pg.ts';
-import * as sqliteSchema from './schema.sqlite.ts';
+import { pgSchema } from './schema.pg.ts';
+import { sqliteSchema } from './schema.sqlite.ts';
 
 /**
  * Repositories are written once, against the PostgreSQL flavour of drizzle. On SQLite the same
