@@ -1,4 +1,6 @@
+import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
+import { fetch as undiciFetch } from 'undici';
 import type { Config } from './config.ts';
 import { createKeyRing, generateMasterKey, readKeyFile, writeKeyFile } from './crypto/keyring.ts';
 import { createSealer, type Sealer } from './crypto/sealer.ts';
@@ -20,10 +22,22 @@ export interface Deps {
   store: Store;
   sealer: Sealer;
   clock: Clock;
-  /** Every outbound HTTP call goes through this (tests inject the Jira simulator). */
+  /**
+   * Every outbound HTTP call goes through this (tests inject the Jira simulator). undici's own
+   * fetch by default, so `dispatcher` (proxy, SSRF-guarded agent) options are honoured.
+   */
   fetch: typeof fetch;
   metrics: Metrics;
+  /** Every address a host name resolves to (the SSRF guard checks them all). */
+  lookupHost: (host: string) => Promise<string[]>;
+  /** Waits between retries; tests pass one that moves their fixed clock instead. */
+  sleep: (ms: number) => Promise<void>;
 }
+
+const resolveAll = async (host: string) =>
+  (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface DepsOverrides {
   logger?: Logger;
@@ -31,6 +45,8 @@ export interface DepsOverrides {
   fetch?: typeof fetch;
   store?: StoreOptions;
   metrics?: Metrics;
+  lookupHost?: (host: string) => Promise<string[]>;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function keyFilePath(config: Config): string {
@@ -72,7 +88,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     store,
     sealer,
     clock: overrides.clock ?? systemClock,
-    fetch: overrides.fetch ?? globalThis.fetch,
+    fetch: overrides.fetch ?? (undiciFetch as unknown as typeof fetch),
     metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
+    lookupHost: overrides.lookupHost ?? resolveAll,
+    sleep: overrides.sleep ?? realSleep,
   };
 }

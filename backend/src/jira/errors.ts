@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { AppError } from '../http/errors.ts';
+
+/** What Jira said when it refused a call: its status and its own messages, safe to show. */
+export interface JiraRefusal {
+  status: number;
+  errorMessages: string[];
+  errors: Record<string, string>;
+}
+
+/**
+ * A call to Jira that failed: unreachable (network, timeout, 5xx after retries), unauthorized
+ * (401 after one refresh) or rejected (other 4xx). Carries Jira's own words.
+ */
+export class JiraCallError extends AppError {
+  readonly jira: JiraRefusal | undefined;
+
+  constructor(
+    code: 'jira_unreachable' | 'jira_unauthorized' | 'jira_rejected',
+    message: string,
+    jira?: JiraRefusal,
+    cause?: unknown,
+  ) {
+    super(code, message, { cause, ...(jira ? { extensions: { jira } } : {}) });
+    this.name = 'JiraCallError';
+    this.jira = jira;
+  }
+}
+
+const RefusalBody = z
+  .object({
+    errorMessages: z.array(z.string()).optional(),
+    errors: z.record(z.string(), z.unknown()).optional(),
+    message: z.string().optional(),
+    error_description: z.string().optional(),
+    error: z.string().optional(),
+  })
+  .loose();
+
+/** Jira's error body (`{errorMessages, errors}`), the gateway's `{code, message}`, or OAuth's. */
+export function parseJiraRefusal(status: number, text: string): JiraRefusal {
+  const refusal: JiraRefusal = { status, errorMessages: [], errors: {} };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    if (text.trim()) refusal.errorMessages.push(text.trim().slice(0, 500));
+    return refusal;
+  }
+  const body = RefusalBody.safeParse(json);
+  if (!body.success) return refusal;
+  refusal.errorMessages = body.data.errorMessages ?? [];
+  for (const [key, value] of Object.entries(body.data.errors ?? {})) {
+    if (typeof value === 'string') refusal.errors[key] = value;
+  }
+  const fallback = body.data.message ?? body.data.error_description ?? body.data.error;
+  if (refusal.errorMessages.length === 0 && fallback) refusal.errorMessages.push(fallback);
+  return refusal;
+}
+
+export function describeRefusal(refusal: JiraRefusal): string {
+  const parts = [
+    ...refusal.errorMessages,
+    ...Object.entries(refusal.errors).map(([key, value]) => `${key}: ${value}`),
+  ];
+  return parts.length ? parts.join('; ') : `HTTP ${refusal.status}`;
+}
