@@ -25,6 +25,11 @@ import {
   issueTwoLeggedToken,
   upsertGrant,
 } from './cloud-oauth/issue-tokens.ts';
+import {
+  approveCloudAuthorization,
+  approveDcAuthorization,
+  approveOAuth1RequestToken,
+} from './consent-helpers.ts';
 import type { Clock } from './core/clock.ts';
 import { createFixedClock } from './core/clock.ts';
 import type { FaultSpec, FaultStore } from './core/faults.ts';
@@ -100,6 +105,21 @@ export interface Sim {
   }): CloudTokenResponse;
   /** Skip the token request: a 2LO access token for a registered DevOps client. */
   issueTwoLeggedToken(clientId: string): ReturnType<typeof issueTwoLeggedToken>;
+  /** "Accept" (or `deny`) the Cloud consent for an authorization URL; returns the callback redirect. */
+  approveConsent(
+    authorizeUrl: string,
+    options?: Parameters<typeof approveCloudAuthorization>[2],
+  ): ReturnType<typeof approveCloudAuthorization>;
+  /** "Allow" (or `deny`) a DC OAuth 2.0 authorization URL; returns the callback redirect. */
+  approveDcConsent(
+    authorizeUrl: string,
+    options?: Parameters<typeof approveDcAuthorization>[2],
+  ): ReturnType<typeof approveDcAuthorization>;
+  /** Approve (or `deny`) an OAuth 1.0a request token as a DC user; the verifier and redirect (null for oob). */
+  approveRequestToken(
+    requestToken: string,
+    options?: Parameters<typeof approveOAuth1RequestToken>[2],
+  ): ReturnType<typeof approveOAuth1RequestToken>;
   /** Revoke grants/tokens by token, user or client (see `auth/revoke.ts`). */
   revoke(filter: RevokeFilter): number;
   /** Sign a Forge Invocation Token for a site (RS256, verifiable with {@link Sim.forgeJwksUrl}). */
@@ -192,6 +212,9 @@ export function createSim(options: SimOptions): Sim {
       if (!client) throw new RangeError(`No DevOps client ${clientId}`);
       return issueTwoLeggedToken(deps, client);
     },
+    approveConsent: (url, opts) => approveCloudAuthorization(deps, url, opts),
+    approveDcConsent: (url, opts) => approveDcAuthorization(deps, url, opts),
+    approveRequestToken: (token, opts) => approveOAuth1RequestToken(deps, token, opts),
     revoke: (filter) => revokeCredentials(deps, filter),
     signInvocationToken: (input) => deps.forge.sign(input, deps.settings.forgeTokenTtlSeconds),
     forgeAppId: deps.forge.appId,

@@ -6,6 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import {
   isOAuth1Problem,
+  readSignedRequest,
   renderOAuth1Problem,
   verifyOAuth1Request,
 } from '../dc/oauth1/verify-request.ts';
@@ -55,20 +56,8 @@ function authenticateBearer(deps: SimDeps, token: string): DcPrincipal | null {
     : null;
 }
 
-async function authenticateOAuth1(
-  deps: SimDeps,
-  c: Context<DcEnv>,
-  raw: string,
-): Promise<DcPrincipal> {
-  const url = new URL(c.req.url);
-  const result = verifyOAuth1Request(deps, {
-    method: c.req.method,
-    url: c.req.url,
-    pathAndQuery: `${url.pathname}${url.search}`,
-    authorization: raw,
-    contentType: c.req.header('content-type') ?? '',
-    body: c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text(),
-  });
+async function authenticateOAuth1(deps: SimDeps, c: Context<DcEnv>): Promise<DcPrincipal> {
+  const result = verifyOAuth1Request(deps, await readSignedRequest(c));
   const realm = deps.world.dc.baseUrl;
   if (isOAuth1Problem(result)) failWith(renderOAuth1Problem(realm, result));
   const record = deps.oauth1.accessTokens.get(result.params.get('oauth_token') ?? '');
@@ -93,7 +82,7 @@ export function authenticateDc(deps: SimDeps): MiddlewareHandler<DcEnv> {
       return next();
     }
     if (header.scheme === 'oauth') {
-      c.set('principal', await authenticateOAuth1(deps, c, header.raw));
+      c.set('principal', await authenticateOAuth1(deps, c));
       return next();
     }
     if (header.scheme === 'bearer') {

@@ -18,6 +18,20 @@ export interface Grant {
   revoked: boolean;
 }
 
+/** An authorization request waiting for the user's decision on a consent page. */
+export interface PendingAuthorization {
+  id: string;
+  kind: 'cloud-3lo' | 'dc-oauth2';
+  clientId: string;
+  redirectUri: string;
+  scopes: string[];
+  state: string;
+  codeChallenge: string | null;
+  /** The user the consent page is shown to. */
+  userId: string;
+  expiresAt: number;
+}
+
 export interface AuthorizationCode {
   code: string;
   kind: 'cloud-3lo' | 'dc-oauth2';
@@ -30,6 +44,8 @@ export interface AuthorizationCode {
   codeChallenge: string | null;
   expiresAt: number;
   used: boolean;
+  /** Tokens issued from this code (revoked if the code is replayed, RFC 6749 §4.1.2). */
+  issuedTokens: string[];
 }
 
 export interface AccessToken {
@@ -74,6 +90,7 @@ export interface RefreshToken {
 export interface TokenStore {
   grants: Map<string, Grant>;
   codes: Map<string, AuthorizationCode>;
+  pending: Map<string, PendingAuthorization>;
   accessTokens: Map<string, AccessToken>;
   families: Map<string, TokenFamily>;
   refreshTokens: Map<string, RefreshToken>;
@@ -85,6 +102,7 @@ export function createTokenStore(rng: Rng): TokenStore {
   return {
     grants: new Map(),
     codes: new Map(),
+    pending: new Map(),
     accessTokens: new Map(),
     families: new Map(),
     refreshTokens: new Map(),
@@ -159,15 +177,24 @@ export function revokeTokens(store: TokenStore, filter: RevokeFilter): number {
   return count;
 }
 
-/** Revoke a family's refresh tokens (and, if asked, its access tokens). Returns the number revoked. */
+/** Revoke a family (no refresh token of it works again) and its tokens. Returns the number revoked. */
 export function revokeFamily(
   store: TokenStore,
   familyId: string,
   includeAccessTokens: boolean,
 ): number {
-  let count = 0;
   const family = store.families.get(familyId);
   if (family) family.revoked = true;
+  return revokeFamilyTokens(store, familyId, includeAccessTokens);
+}
+
+/** Revoke the tokens issued so far in a family, leaving the family usable for new ones (DC rotation). */
+export function revokeFamilyTokens(
+  store: TokenStore,
+  familyId: string,
+  includeAccessTokens: boolean,
+): number {
+  let count = 0;
   for (const refresh of store.refreshTokens.values()) {
     if (refresh.familyId === familyId && !refresh.revoked) {
       refresh.revoked = true;

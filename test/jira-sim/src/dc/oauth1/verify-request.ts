@@ -4,6 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc5849#section-3.2
  */
 
+import type { Context } from 'hono';
 import type { OAuth1Consumer } from '../../auth/credentials.ts';
 import type { SimDeps } from '../../deps.ts';
 import { useNonce } from './oauth1-store.ts';
@@ -25,6 +26,20 @@ export interface SignedRequest {
   authorization: string;
   contentType: string;
   body: string;
+}
+
+/** Read what a signature covers from a Hono request (the body is cached for later readers). */
+export async function readSignedRequest(c: Context): Promise<SignedRequest> {
+  const url = new URL(c.req.url);
+  const header = c.req.header('authorization') ?? '';
+  return {
+    method: c.req.method,
+    url: c.req.url,
+    pathAndQuery: `${url.pathname}${url.search}`,
+    authorization: /^oauth\s/i.test(header) ? header.slice(6).trim() : '',
+    contentType: c.req.header('content-type') ?? '',
+    body: c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text(),
+  };
 }
 
 export type OAuth1Problem = { problem: string; extra: ParamPair[] };
