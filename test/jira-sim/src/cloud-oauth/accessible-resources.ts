@@ -26,7 +26,7 @@ export function createAccessibleResourcesRoutes(deps: SimDeps): Hono {
     const scopes = token.scopes.filter((scope) => !NOT_SITE_SCOPES.has(scope));
     const sites = grant.cloudIds.flatMap((cloudId) => {
       const site = findSiteByCloudId(deps.world, cloudId);
-      if (!site || site.users.get(userId)?.active !== true) return [];
+      if (site?.users.get(userId)?.active !== true) return [];
       return [
         {
           id: site.cloudId,

@@ -128,7 +128,7 @@ export function createAuthorizeRoutes(deps: SimDeps): Hono {
   app.post('/authorize', async (c) => {
     const form = new URLSearchParams(await c.req.text());
     const pending = deps.tokens.pending.get(form.get('request_id') ?? '');
-    if (!pending || pending.kind !== 'cloud-3lo' || pending.expiresAt <= deps.clock.now()) {
+    if (pending?.kind !== 'cloud-3lo' || pending.expiresAt <= deps.clock.now()) {
       return renderErrorPage(
         'Consent expired',
         'This consent request is unknown or expired; start the authorization again.',

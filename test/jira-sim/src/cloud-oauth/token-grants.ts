@@ -32,7 +32,7 @@ export function exchangeAuthorizationCode(
   if (!codeValue) return oauthError(400, 'invalid_request', 'code is required.');
   if (!redirectUri) return oauthError(400, 'invalid_request', 'redirect_uri is required.');
   const code = deps.tokens.codes.get(codeValue);
-  if (!code || code.kind !== 'cloud-3lo' || code.clientId !== app.clientId)
+  if (code?.kind !== 'cloud-3lo' || code.clientId !== app.clientId)
     return invalidGrant('Invalid authorization code');
   if (code.used) {
     // RFC 6749 §4.1.2: a replayed code revokes what it produced.

@@ -2,7 +2,16 @@
  * Typed change events. Every mutation in `issue-changes.ts` / `version-changes.ts` emits one after the state has changed, so
  * webhook delivery (or a test) can subscribe without polling.
  */
-import type { Comment, Issue, JiraInstance, Project, User, Version } from './types.ts';
+import type {
+  Comment,
+  Issue,
+  IssueLink,
+  JiraInstance,
+  Project,
+  RemoteLink,
+  User,
+  Version,
+} from './types.ts';
 
 /** One changed field, in the shape of a Jira changelog item. @see https://developer.atlassian.com/cloud/jira/platform/webhooks/ */
 export interface ChangelogItem {
@@ -26,7 +35,17 @@ export type WorldChange =
   | (ChangeBase & { type: 'issue_created'; issue: Issue })
   | (ChangeBase & { type: 'issue_updated'; issue: Issue; changelog: ChangelogItem[] })
   | (ChangeBase & { type: 'issue_deleted'; issue: Issue })
-  | (ChangeBase & { type: 'comment_created'; issue: Issue; comment: Comment })
+  | (ChangeBase & {
+      type: 'comment_created' | 'comment_updated' | 'comment_deleted';
+      issue: Issue;
+      comment: Comment;
+    })
+  | (ChangeBase & { type: 'issuelink_created' | 'issuelink_deleted'; link: IssueLink })
+  | (ChangeBase & {
+      type: 'remotelink_created' | 'remotelink_updated' | 'remotelink_deleted';
+      issue: Issue;
+      remoteLink: RemoteLink;
+    })
   | (ChangeBase & {
       type: 'version_created' | 'version_updated' | 'version_released' | 'version_unreleased';
       version: Version;

@@ -104,7 +104,7 @@ export function createDcAuthorizeRoutes(deps: SimDeps): Hono {
   });
   app.get(CONSENT_PATH, (c) => {
     const pending = deps.tokens.pending.get(c.req.query('request_id') ?? '');
-    if (!pending || pending.kind !== 'dc-oauth2' || pending.expiresAt <= deps.clock.now())
+    if (pending?.kind !== 'dc-oauth2' || pending.expiresAt <= deps.clock.now())
       return renderErrorPage('Request expired', 'Start the authorization again.');
     const client = deps.credentials.dcOAuthClients.get(pending.clientId);
     const user = deps.world.dc.users.get(pending.userId);
@@ -121,7 +121,7 @@ export function createDcAuthorizeRoutes(deps: SimDeps): Hono {
   app.post(CONSENT_PATH, async (c) => {
     const form = new URLSearchParams(await c.req.text());
     const pending = deps.tokens.pending.get(form.get('request_id') ?? '');
-    if (!pending || pending.kind !== 'dc-oauth2' || pending.expiresAt <= deps.clock.now())
+    if (pending?.kind !== 'dc-oauth2' || pending.expiresAt <= deps.clock.now())
       return renderErrorPage('Request expired', 'Start the authorization again.');
     if (form.get('decision') !== 'allow') return c.redirect(denyConsent(deps, pending), 302);
     return c.redirect(acceptDcConsent(deps, pending).redirectUrl, 302);

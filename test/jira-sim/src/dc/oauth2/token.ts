@@ -64,8 +64,7 @@ function exchangeCode(deps: SimDeps, client: DcOAuthClient, params: Map<string, 
     return oauthError(400, 'invalid_request', 'code and redirect_uri are required.');
   const code = deps.tokens.codes.get(value);
   if (
-    !code ||
-    code.kind !== 'dc-oauth2' ||
+    code?.kind !== 'dc-oauth2' ||
     code.clientId !== client.clientId ||
     code.used ||
     code.expiresAt <= deps.clock.now()
