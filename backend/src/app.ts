@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
+import { connectionRoutes } from './connections/routes.ts';
 import type { Deps } from './deps.ts';
 import { healthRoutes } from './health/routes.ts';
 import { docsRoutes } from './http/docs.ts';
@@ -40,6 +41,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/', docsRoutes());
   app.route('/api/v1', whoAmIRoutes(authenticate));
   app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));
+  app.route('/api/v1/connections', connectionRoutes(deps, authenticate));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

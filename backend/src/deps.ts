@@ -81,7 +81,15 @@ export function createSealerFromConfig(config: Config, logger: Logger): Sealer {
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel });
   const sealer = createSealerFromConfig(config, logger);
-  const store = await openStore(overrides.store ?? config.store);
+  const storeOptions = overrides.store ?? config.store;
+  const store = await openStore(
+    storeOptions.kind === 'postgres'
+      ? {
+          ...storeOptions,
+          onIdleError: (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'),
+        }
+      : storeOptions,
+  );
   return {
     config,
     logger,

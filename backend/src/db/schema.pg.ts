@@ -4,5 +4,6 @@
  * schema.test.ts fails the type check when the two drift.
  */
 import * as apiKeys from './schema/pg/api-keys.ts';
+import * as connections from './schema/pg/connections.ts';
 
-export const pgSchema = { ...apiKeys };
+export const pgSchema = { ...apiKeys, ...connections };

@@ -2,5 +2,6 @@
  * Every SQLite table, one file per area under schema/sqlite/. Mirrors schema.pg.ts (see there).
  */
 import * as apiKeys from './schema/sqlite/api-keys.ts';
+import * as connections from './schema/sqlite/connections.ts';
 
-export const sqliteSchema = { ...apiKeys };
+export const sqliteSchema = { ...apiKeys, ...connections };

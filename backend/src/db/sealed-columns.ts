@@ -9,4 +9,11 @@ export interface SealedColumn {
   column: string;
 }
 
-export const SEALED_COLUMNS: readonly SealedColumn[] = [];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'connections', idColumn: 'id', column: 'client_secret' },
+  { table: 'connections', idColumn: 'id', column: 'private_key' },
+  { table: 'connections', idColumn: 'id', column: 'proxy_password' },
+  { table: 'grants', idColumn: 'id', column: 'access_token' },
+  { table: 'grants', idColumn: 'id', column: 'token_secret' },
+  { table: 'grants', idColumn: 'id', column: 'refresh_token' },
+];

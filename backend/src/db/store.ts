@@ -22,7 +22,7 @@ export type Tables = typeof pgSchema;
 
 export type StoreOptions =
   | { kind: 'sqlite'; file: string }
-  | { kind: 'postgres'; url: string; schema?: string; poolSize?: number };
+  | { kind: 'postgres'; url: string; poolSize?: number; onIdleError?: (error: Error) => void };
 
 /** The embedded SQLite file or a PostgreSQL database, with its migrations applied. */
 export interface Store {
@@ -118,21 +118,18 @@ async function openSqlite(file: string): Promise<Store> {
 
 async function openPostgres(options: {
   url: string;
-  schema?: string;
   poolSize?: number;
+  onIdleError?: (error: Error) => void;
 }): Promise<Store> {
-  const schema = options.schema;
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  // An idle connection dropped by the server (restart, failover) must not crash the process; the
+  // pool replaces it and the next query reports any lasting problem.
+  pool.on('error', (error) => options.onIdleError?.(error));
   const db = drizzlePg({ client: pool, schema: pgSchema });
   const folder = join(migrationsRoot, 'pg');
-  const migrationsSchema = schema ?? 'drizzle';
+  const migrationsSchema = 'drizzle';
   const client = await pool.connect();
   try {
-    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     // Replicas starting together must not race on the same migration.
     await client.query("SELECT pg_advisory_lock(hashtext('testbridge_migrations'))");
     try {

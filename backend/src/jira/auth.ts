@@ -20,3 +20,6 @@ export function bearerAuth(
     ...(refresh ? { refresh } : {}),
   };
 }
+
+/** No credentials: for what Jira answers anonymously (serverInfo). */
+export const anonymousAuth: JiraAuth = { headers: async () => ({}) };

@@ -80,21 +80,32 @@ export async function createTestStoreOptions(
       cleanup: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const schema = `tb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  // A database of its own per test file: drizzle-kit's PostgreSQL migrations name the `public`
+  // schema explicitly, so a schema per file would not isolate them.
+  const database = `tb_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient((client) => client.query(`CREATE DATABASE "${database}"`));
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${database}`;
   return {
-    options: { kind: 'postgres', url: TEST_DATABASE_URL, schema, poolSize: 4 },
+    options: { kind: 'postgres', url: url.toString(), poolSize: 4 },
     dir,
     cleanup: async () => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await withAdminClient((client) =>
+        client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+async function withAdminClient<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -115,6 +126,7 @@ export async function createTestDeps(
     env?: Record<string, string>;
     fetch?: typeof fetch;
     clock?: FixedClock;
+    lookupHost?: (host: string) => Promise<string[]>;
   } = {},
 ): Promise<TestDeps> {
   const store = await createTestStoreOptions(options.store ?? 'sqlite');
@@ -133,6 +145,8 @@ export async function createTestDeps(
     store: store.options,
     metrics: createMetrics({ defaultMetrics: false }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.lookupHost ? { lookupHost: options.lookupHost } : {}),
+    sleep: async (ms: number) => clock.advance(ms),
   });
   return {
     deps,

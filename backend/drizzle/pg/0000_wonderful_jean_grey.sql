@@ -1,0 +1,153 @@
+CREATE TABLE "api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"role" text NOT NULL,
+	"prefix" text NOT NULL,
+	"hash" text NOT NULL,
+	"is_bootstrap" boolean DEFAULT false NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_keys_hash_unique" UNIQUE("hash")
+);
+--> statement-breakpoint
+CREATE TABLE "connection_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"type" text NOT NULL,
+	"actor" text NOT NULL,
+	"detail" jsonb
+);
+--> statement-breakpoint
+CREATE TABLE "connections" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"jira_url" text NOT NULL,
+	"link_base_url" text,
+	"deployment" text NOT NULL,
+	"server_version" text,
+	"cloud_id" text,
+	"auth_type" text NOT NULL,
+	"oauth_app" text,
+	"client_id" text,
+	"client_secret" text,
+	"consumer_key" text,
+	"private_key" text,
+	"public_key" text,
+	"username" text,
+	"status" text NOT NULL,
+	"status_reason" text,
+	"require_user_grant_for_writes" boolean DEFAULT false NOT NULL,
+	"proxy_url" text,
+	"proxy_username" text,
+	"proxy_password" text,
+	"diagnostics" jsonb,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "connections_name_unique" UNIQUE("name")
+);
+--> statement-breakpoint
+CREATE TABLE "grants" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"subject" text DEFAULT '' NOT NULL,
+	"access_token" text NOT NULL,
+	"token_secret" text,
+	"refresh_token" text,
+	"expires_at" timestamp with time zone,
+	"scopes" text,
+	"account_id" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "devops_ci_credentials" (
+	"id" text PRIMARY KEY NOT NULL,
+	"site_id" text NOT NULL,
+	"name" text NOT NULL,
+	"client_id" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "devops_ci_credentials_client_id_unique" UNIQUE("client_id")
+);
+--> statement-breakpoint
+CREATE TABLE "devops_ci_tokens" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"credential_id" text NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "devops_environment_rules" (
+	"id" text PRIMARY KEY NOT NULL,
+	"site_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"pattern" text NOT NULL,
+	"environment_type" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "devops_sites" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"site_url" text NOT NULL,
+	"cloud_id" text NOT NULL,
+	"client_id" text NOT NULL,
+	"client_secret" text NOT NULL,
+	"server_base_url" text,
+	"logo_url" text,
+	"status" text NOT NULL,
+	"attention_reason" text,
+	"access_token" text,
+	"access_token_expires_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"verified_at" timestamp with time zone,
+	CONSTRAINT "devops_sites_cloud_id_unique" UNIQUE("cloud_id")
+);
+--> statement-breakpoint
+CREATE TABLE "outbox_holds" (
+	"target" text PRIMARY KEY NOT NULL,
+	"until" timestamp with time zone,
+	"reason" text NOT NULL,
+	"failures" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "outbox_items" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"target" text NOT NULL,
+	"subject" text,
+	"dedupe_key" text,
+	"payload" text NOT NULL,
+	"status" text NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"lease_owner" text,
+	"lease_expires_at" timestamp with time zone,
+	"verdict" text,
+	"explanation" text,
+	"detail" text,
+	"last_error" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"settled_at" timestamp with time zone
+);
+--> statement-breakpoint
+ALTER TABLE "connection_events" ADD CONSTRAINT "connection_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "devops_ci_credentials" ADD CONSTRAINT "devops_ci_credentials_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "devops_ci_tokens" ADD CONSTRAINT "devops_ci_tokens_credential_id_devops_ci_credentials_id_fk" FOREIGN KEY ("credential_id") REFERENCES "public"."devops_ci_credentials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
+CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("connection_id","subject");--> statement-breakpoint
+CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING btree ("site_id");--> statement-breakpoint
+CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
+CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");

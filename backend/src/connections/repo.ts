@@ -1,0 +1,79 @@
+import { and, asc, desc, eq, lt, or } from 'drizzle-orm';
+import type { Db, Tables } from '../db/store.ts';
+
+export type ConnectionRow = Tables['connections']['$inferSelect'];
+export type GrantRow = Tables['grants']['$inferSelect'];
+export type ConnectionEventRow = Tables['connectionEvents']['$inferSelect'];
+
+/** Connections, their grants and their append-only history. */
+export function createConnectionRepo(tables: Tables) {
+  const c = tables.connections;
+  const g = tables.grants;
+  const e = tables.connectionEvents;
+  return {
+    async insert(db: Db, row: ConnectionRow): Promise<void> {
+      await db.insert(c).values(row);
+    },
+    async update(db: Db, id: string, changes: Partial<ConnectionRow>): Promise<void> {
+      await db.update(c).set(changes).where(eq(c.id, id));
+    },
+    async findById(db: Db, id: string): Promise<ConnectionRow | undefined> {
+      return (await db.select().from(c).where(eq(c.id, id)).limit(1))[0];
+    },
+    async findByName(db: Db, name: string): Promise<ConnectionRow | undefined> {
+      return (await db.select().from(c).where(eq(c.name, name)).limit(1))[0];
+    },
+    async list(db: Db): Promise<ConnectionRow[]> {
+      return db.select().from(c).orderBy(asc(c.name));
+    },
+    async delete(db: Db, id: string): Promise<boolean> {
+      return (await db.delete(c).where(eq(c.id, id)).returning({ id: c.id })).length > 0;
+    },
+    async upsertGrant(db: Db, row: GrantRow): Promise<void> {
+      await db
+        .insert(g)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [g.connectionId, g.subject],
+          set: {
+            accessToken: row.accessToken,
+            tokenSecret: row.tokenSecret,
+            refreshToken: row.refreshToken,
+            expiresAt: row.expiresAt,
+            scopes: row.scopes,
+            accountId: row.accountId,
+            updatedAt: row.updatedAt,
+          },
+        });
+    },
+    async findGrant(db: Db, connectionId: string, subject: string): Promise<GrantRow | undefined> {
+      return (
+        await db
+          .select()
+          .from(g)
+          .where(and(eq(g.connectionId, connectionId), eq(g.subject, subject)))
+          .limit(1)
+      )[0];
+    },
+    async appendEvent(db: Db, row: ConnectionEventRow): Promise<void> {
+      await db.insert(e).values(row);
+    },
+    /** Newest first; `before` is the (at, id) of the last item of the previous page. */
+    async listEvents(
+      db: Db,
+      connectionId: string,
+      limit: number,
+      before?: { at: Date; id: string },
+    ): Promise<ConnectionEventRow[]> {
+      const page = before
+        ? and(
+            eq(e.connectionId, connectionId),
+            or(lt(e.at, before.at), and(eq(e.at, before.at), lt(e.id, before.id))),
+          )
+        : eq(e.connectionId, connectionId);
+      return db.select().from(e).where(page).orderBy(desc(e.at), desc(e.id)).limit(limit);
+    },
+  };
+}
+
+export type ConnectionRepo = ReturnType<typeof createConnectionRepo>;

@@ -1,0 +1,125 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  Connection,
+  ConnectionEventPage,
+  ConnectionIdParam,
+  ConnectionList,
+  CreateConnectionRequest,
+  PageQuery,
+} from '@testbridge/shared/api/connections';
+import type { Deps } from '../deps.ts';
+import { type AuthenticateKey, requireRole } from '../http/auth.ts';
+import { createRouter } from '../http/openapi.ts';
+import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import {
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnectionEvents,
+  listConnections,
+} from './service.ts';
+
+const security = [{ apiKey: [] }];
+const tags = ['Connections'];
+
+/** `/api/v1/connections`: Jira sites as the test tool sees them. Managing them is for admins. */
+export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
+  const router = createRouter();
+  const admin = requireRole(authenticate, 'admin');
+  const tool = requireRole(authenticate, 'tool');
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'Connect a Jira site with an API token, a PAT or a password (checked against Jira)',
+      request: { body: jsonBody(CreateConnectionRequest) },
+      responses: {
+        201: jsonContent(Connection, 'Connected: Jira accepted the credentials'),
+        409: problemResponse('The name is taken'),
+        502: problemResponse('Jira was unreachable or refused the credentials; nothing was stored'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json(await createConnection(deps, c.req.valid('json'), c.get('caller')), 201),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'List connections',
+      responses: {
+        200: jsonContent(ConnectionList, 'Every connection, by name'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json({ items: await listConnections(deps) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'One connection, with its status and last diagnostics',
+      request: { params: ConnectionIdParam },
+      responses: {
+        200: jsonContent(Connection, 'The connection'),
+        404: problemResponse('No such connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json(await getConnection(deps, c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'Delete a connection and its credentials',
+      request: { params: ConnectionIdParam },
+      responses: {
+        204: { description: 'Deleted' },
+        404: problemResponse('No such connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      await deleteConnection(deps, c.req.valid('param').id, c.get('caller'));
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/history',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'The OAuth history of a connection, newest first',
+      request: { params: ConnectionIdParam, query: PageQuery },
+      responses: {
+        200: jsonContent(ConnectionEventPage, 'One page of history'),
+        404: problemResponse('No such connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await listConnectionEvents(deps, c.req.valid('param').id, c.req.valid('query')), 200),
+  );
+
+  return router;
+}
