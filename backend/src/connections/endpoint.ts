@@ -1,4 +1,3 @@
-import { PlainSecret } from '../crypto/secret.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { basicAuth, bearerAuth } from '../jira/auth.ts';
