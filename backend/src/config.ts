@@ -59,6 +59,9 @@ const EnvSchema = z.object({
     .min(1024)
     .default(5 * 1024 * 1024),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
+  OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().default(72),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().positive().default(30),
 });
 
 /**
@@ -84,6 +87,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** When an outbox item becomes a dead letter, and how long settled items stay listed. */
+  outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number };
 }
 
 /** Every bad variable at once, by name. */
@@ -134,5 +139,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    outbox: {
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      maxAgeMs: e.OUTBOX_MAX_AGE_HOURS * 3_600_000,
+      retentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
+    },
   };
 }

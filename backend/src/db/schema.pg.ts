@@ -5,5 +5,7 @@
  */
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
+import * as devops from './schema/pg/devops.ts';
+import * as outbox from './schema/pg/outbox.ts';
 
-export const pgSchema = { ...apiKeys, ...connections };
+export const pgSchema = { ...apiKeys, ...connections, ...devops, ...outbox };

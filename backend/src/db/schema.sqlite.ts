@@ -3,5 +3,7 @@
  */
 import * as apiKeys from './schema/sqlite/api-keys.ts';
 import * as connections from './schema/sqlite/connections.ts';
+import * as devops from './schema/sqlite/devops.ts';
+import * as outbox from './schema/sqlite/outbox.ts';
 
-export const sqliteSchema = { ...apiKeys, ...connections };
+export const sqliteSchema = { ...apiKeys, ...connections, ...devops, ...outbox };

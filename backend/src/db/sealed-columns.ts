@@ -10,6 +10,8 @@ export interface SealedColumn {
 }
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'devops_sites', idColumn: 'id', column: 'client_secret' },
+  { table: 'devops_sites', idColumn: 'id', column: 'access_token' },
   { table: 'connections', idColumn: 'id', column: 'client_secret' },
   { table: 'connections', idColumn: 'id', column: 'private_key' },
   { table: 'connections', idColumn: 'id', column: 'proxy_password' },

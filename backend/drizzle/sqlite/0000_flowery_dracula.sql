@@ -149,5 +149,5 @@ CREATE TABLE `outbox_items` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `outbox_items_dedupe_idx` ON `outbox_items` (`dedupe_key`);--> statement-breakpoint
-CREATE INDEX `outbox_items_due_idx` ON `outbox_items` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `outbox_items_due_idx` ON `outbox_items` (`status`,`next_attempt_at`,`id`);--> statement-breakpoint
 CREATE INDEX `outbox_items_subject_idx` ON `outbox_items` (`target`,`subject`,`created_at`);

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import type { Db, Store } from '../db/store.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  createOutboxRepo,
+  type OutboxHoldRow,
+  type OutboxListFilter,
+  type OutboxRow,
+} from './repo.ts';
+
+/** One thing that must reach an outside system, as a feature hands it to the outbox. */
+export interface NewOutboxItem {
+  kind: string;
+  /** Partition key: items of one target and kind are batched together. */
+  target: string;
+  /** What callers list by (e.g. a pipeline id). */
+  subject?: string | null;
+  /** Same key ⇒ same item: enqueuing it again returns the first item's id. */
+  dedupeKey?: string | null;
+  /** JSON text. */
+  payload: string;
+}
+
+/** Far enough in the future to mean "not until someone releases the hold". */
+export const UNTIL_RELEASED = new Date('9999-12-31T00:00:00.000Z');
+
+/** Sortable ids: creation time (ms, base 36), position in its batch, then 80 random bits. */
+export function newOutboxId(now: Date, position = 0): string {
+  const time = now.getTime().toString(36).padStart(9, '0');
+  return `evt_${time}${position.toString(36).padStart(3, '0')}${randomBytes(10).toString('base64url')}`;
+}
+
+/**
+ * Adds items inside the caller's transaction, so they are committed with whatever produced them.
+ * Returns one id per item, in order; a duplicate (by dedupe key) gets the existing item's id.
+ */
+export async function enqueueOutboxItems(
+  store: Pick<Store, 'dialect' | 'tables'>,
+  tx: Db,
+  items: readonly NewOutboxItem[],
+  now: Date,
+): Promise<string[]> {
+  const repo = createOutboxRepo(store);
+  const ids: string[] = [];
+  const firstByKey = new Map<string, string>();
+  const rows = [];
+  for (const item of items) {
+    const key = item.dedupeKey ?? null;
+    const seen = key === null ? undefined : firstByKey.get(key);
+    if (seen) {
+      ids.push(seen);
+      continue;
+    }
+    const id = newOutboxId(now, rows.length);
+    if (key !== null) firstByKey.set(key, id);
+    ids.push(id);
+    rows.push({
+      id,
+      kind: item.kind,
+      target: item.target,
+      subject: item.subject ?? null,
+      dedupeKey: key,
+      payload: item.payload,
+      status: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+  const inserted = await repo.insertMany(tx, rows);
+  if (inserted.length === rows.length) return ids;
+  // Some dedupe keys existed already: answer with the ids committed earlier.
+  const insertedIds = new Set(inserted.map((row) => row.id));
+  const missing = rows.filter((row) => !insertedIds.has(row.id)).map((row) => row.dedupeKey ?? '');
+  const existing = new Map(
+    (await repo.findByDedupeKeys(tx, missing)).map((row) => [row.dedupeKey, row.id]),
+  );
+  const replaced = new Map<string, string>();
+  for (const row of rows) {
+    const earlier = existing.get(row.dedupeKey);
+    if (!insertedIds.has(row.id) && earlier) replaced.set(row.id, earlier);
+  }
+  return ids.map((id) => replaced.get(id) ?? id);
+}
+
+type ReadDeps = Pick<Deps, 'store'>;
+
+export async function getOutboxItem(deps: ReadDeps, id: string): Promise<OutboxRow> {
+  const row = await createOutboxRepo(deps.store).findById(deps.store.db, id);
+  if (!row) throw new AppError('not_found', `No outbox item ${id}`);
+  return row;
+}
+
+export async function listOutboxItems(
+  deps: ReadDeps,
+  filter: OutboxListFilter,
+): Promise<OutboxRow[]> {
+  return createOutboxRepo(deps.store).list(deps.store.db, filter);
+}
+
+/** The hold on a target, if one is in force now. */
+export async function findActiveHold(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  target: string,
+): Promise<OutboxHoldRow | undefined> {
+  const hold = await createOutboxRepo(deps.store).getHold(deps.store.db, target);
+  const now = deps.clock.now();
+  return hold && (hold.until === null || hold.until > now) ? hold : undefined;
+}
+
+/**
+ * Dead letters back to pending with a fresh attempt budget: the listed ids, or every dead letter
+ * (of one target). Returns the ids that were dead.
+ */
+export async function retryDeadLetters(
+  deps: Pick<Deps, 'store' | 'clock' | 'logger'>,
+  input: { ids?: string[]; target?: string },
+): Promise<string[]> {
+  const repo = createOutboxRepo(deps.store);
+  const now = deps.clock.now();
+  const ids = await deps.store.transaction((tx) => repo.retryDead(tx, { ...input, now }));
+  deps.logger.info({ count: ids.length, target: input.target }, 'outbox dead letters retried');
+  return ids;
+}
+
+/** Lifts a hold on a target (e.g. after its credentials were fixed); its items are due now. */
+export async function releaseOutboxHold(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  target: string,
+  tx?: Db,
+): Promise<boolean> {
+  const repo = createOutboxRepo(deps.store);
+  const now = deps.clock.now();
+  return tx
+    ? repo.releaseHold(tx, target, now)
+    : deps.store.transaction((work) => repo.releaseHold(work, target, now));
+}
