@@ -7,6 +7,7 @@ import type { CloudEnv } from '../auth/principal.ts';
 import { userOf } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
 import { createCloudMyselfRoutes } from './myself.ts';
+import { createCloudPlatformRoutes } from './platform-routes.ts';
 import { createCloudServerInfoRoutes } from './server-info.ts';
 
 export function createCloudRestRoutes(deps: SimDeps): Hono<CloudEnv> {
@@ -19,5 +20,6 @@ export function createCloudRestRoutes(deps: SimDeps): Hono<CloudEnv> {
   });
   router.route('/', createCloudMyselfRoutes());
   router.route('/', createCloudServerInfoRoutes(deps));
+  router.route('/', createCloudPlatformRoutes(deps));
   return router;
 }

@@ -3,11 +3,13 @@ import { Hono } from 'hono';
 import type { DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
 import { createDcMyselfRoutes } from './myself.ts';
+import { createDcPlatformRoutes } from './platform-routes.ts';
 import { createDcServerInfoRoutes } from './server-info.ts';
 
 export function createDcRestRoutes(deps: SimDeps): Hono<DcEnv> {
   const router = new Hono<DcEnv>();
   router.route('/', createDcMyselfRoutes());
   router.route('/', createDcServerInfoRoutes(deps));
+  router.route('/', createDcPlatformRoutes(deps));
   return router;
 }

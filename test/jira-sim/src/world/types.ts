@@ -154,6 +154,8 @@ export interface Comment {
   id: string;
   issueId: string;
   authorId: string;
+  /** Who last edited it; absent until someone edits it (then Jira's `updateAuthor`). */
+  updateAuthorId?: string;
   body: JsonValue;
   created: number;
   updated: number;

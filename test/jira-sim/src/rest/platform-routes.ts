@@ -1,0 +1,22 @@
+/**
+ * The platform REST subset (projects, issues, search, users, permissions, links, transitions,
+ * comments) for Cloud (`/rest/api/{2|3}`) and Data Center (`/rest/api/2`), mounted by
+ * `cloud-routes.ts` and `dc-routes.ts`.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/
+ */
+import { Hono } from 'hono';
+import type { CloudEnv, DcEnv } from '../auth/principal.ts';
+import type { SimDeps } from '../deps.ts';
+import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
+
+export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
+  const router = new Hono<CloudEnv>();
+  router.route('/', createCloudProjectRoutes(deps));
+  return router;
+}
+
+export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
+  const router = new Hono<DcEnv>();
+  router.route('/', createDcProjectRoutes(deps));
+  return router;
+}
