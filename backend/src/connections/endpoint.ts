@@ -33,6 +33,11 @@ export function dispatcherFor(deps: EndpointDeps, row: ConnectionRow) {
   return createJiraDispatcher({ allowPrivate: deps.config.allowPrivateJiraUrls, proxy });
 }
 
+/** API token, PAT or password: a grant that needs no refresh. */
+export function isTokenAuth(type: ConnectionRow['authType']): boolean {
+  return type === 'cloud_api_token' || type === 'dc_pat' || type === 'dc_basic';
+}
+
 /**
  * The Jira endpoint for a connection and one of its token grants (API token, PAT, password).
  * OAuth grants get their endpoint from the oauth feature, which owns refresh.

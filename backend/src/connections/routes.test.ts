@@ -37,7 +37,8 @@ describe('connections with token credentials, against the simulator', () => {
       auth: { type: 'cloud_api_token', username: 'alice@acme.test' },
     });
     expect(connection.serverVersion).toMatch(/^\d+\./);
-    expect(sim.requests.list({ path: '/cloud/acme/rest/api/3/myself' })).toHaveLength(1);
+    // Once to check the credentials, once more by the diagnostics that follow.
+    expect(sim.requests.list({ path: '/cloud/acme/rest/api/3/myself' })).toHaveLength(2);
   });
 
   it('connects Data Center with a personal access token and with a password', async () => {
@@ -121,17 +122,17 @@ describe('connections with token credentials, against the simulator', () => {
     );
     const first = ConnectionEventPage.parse(
       await (
-        await t.app.request(`/api/v1/connections/${acme?.id}/history?limit=1`, {
+        await t.app.request(`/api/v1/connections/${acme?.id}/history?limit=2`, {
           headers: t.asAdmin(),
         })
       ).json(),
     );
-    expect(first.items.map((e) => e.type)).toEqual(['authorized']);
+    expect(first.items.map((e) => e.type)).toEqual(['diagnostics_run', 'authorized']);
     expect(first.nextCursor).not.toBeNull();
     const second = ConnectionEventPage.parse(
       await (
         await t.app.request(
-          `/api/v1/connections/${acme?.id}/history?limit=1&cursor=${first.nextCursor}`,
+          `/api/v1/connections/${acme?.id}/history?limit=2&cursor=${first.nextCursor}`,
           {
             headers: t.asAdmin(),
           },

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
   Connection,
+  ConnectionDiagnostics,
   ConnectionEventPage,
   ConnectionIdParam,
   ConnectionList,
@@ -11,8 +12,9 @@ import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { createConnection } from './create.ts';
+import { runDiagnostics } from './run-diagnostics.ts';
 import {
-  createConnection,
   deleteConnection,
   getConnection,
   listConnectionEvents,
@@ -100,6 +102,24 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
       await deleteConnection(deps, c.req.valid('param').id, c.get('caller'));
       return c.body(null, 204);
     },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/diagnostics',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'Run the diagnostics now (reachability, version, myself, scopes, permissions)',
+      request: { params: ConnectionIdParam },
+      responses: {
+        200: jsonContent(ConnectionDiagnostics, 'Every check, pass/warn/fail with a hint'),
+        404: problemResponse('No such connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => c.json(await runDiagnostics(deps, c.req.valid('param').id, c.get('caller')), 200),
   );
 
   router.openapi(

@@ -48,3 +48,33 @@ export function getMyself(
 export function deploymentOf(info: ServerInfo): 'cloud' | 'data_center' {
   return info.deploymentType === 'Cloud' ? 'cloud' : 'data_center';
 }
+
+export const MyPermissions = z.object({
+  permissions: z.record(
+    z.string(),
+    z.object({ key: z.string().optional(), havePermission: z.boolean() }).loose(),
+  ),
+});
+export type MyPermissions = z.infer<typeof MyPermissions>;
+
+/**
+ * `GET /rest/api/{2|3}/mypermissions?permissions=…`: which of the named permissions the
+ * credentials hold (anywhere, without a project). Cloud requires the `permissions` parameter.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get
+ */
+export function getMyPermissions(
+  deps: JiraDeps,
+  endpoint: JiraEndpoint,
+  apiVersion: '2' | '3',
+  permissions: readonly string[],
+): Promise<MyPermissions> {
+  return callJira(
+    deps,
+    endpoint,
+    {
+      path: `/rest/api/${apiVersion}/mypermissions`,
+      query: { permissions: permissions.join(',') },
+    },
+    MyPermissions,
+  );
+}

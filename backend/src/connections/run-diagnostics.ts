@@ -1,0 +1,35 @@
+import type { ConnectionDiagnostics } from '@testbridge/shared/api/connections';
+import type { Caller } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
+import { diagnoseConnection } from './diagnostics.ts';
+import { isTokenAuth, tokenEndpointFor } from './endpoint.ts';
+import { createConnectionRepo } from './repo.ts';
+import { actorOf, recordConnectionEvent, type ServiceDeps } from './service.ts';
+
+/**
+ * Runs the diagnostics against Jira with the shared grant, stores them on the connection and
+ * records a history entry; returns them.
+ */
+export async function runDiagnostics(
+  deps: ServiceDeps,
+  id: string,
+  caller: Caller,
+): Promise<ConnectionDiagnostics> {
+  const repo = createConnectionRepo(deps.store.tables);
+  const row = await repo.findById(deps.store.db, id);
+  if (!row) throw new AppError('not_found', `No connection ${id}`);
+  const grant = await repo.findGrant(deps.store.db, id, '');
+  const endpoint =
+    grant && isTokenAuth(row.authType) ? tokenEndpointFor(deps, row, grant) : undefined;
+  const diagnostics = await diagnoseConnection(deps, row, grant, endpoint);
+  const count = (result: string) => diagnostics.checks.filter((c) => c.result === result).length;
+  await deps.store.transaction(async (tx) => {
+    await repo.update(tx, id, { diagnostics, updatedAt: deps.clock.now() });
+    await recordConnectionEvent(deps, tx, id, 'diagnostics_run', actorOf(caller), {
+      pass: count('pass'),
+      warn: count('warn'),
+      fail: count('fail'),
+    });
+  });
+  return diagnostics;
+}
