@@ -35,6 +35,37 @@ export function dcCall(c: Context<DcEnv>): RestCall {
   return { instance: c.var.instance, user: userOf(c.var.principal), version: '2' };
 }
 
+/** A REST request with its call context, independent of the Hono env (Cloud or DC). */
+export interface RestRequest {
+  call: RestCall;
+  request: Request;
+  url: URL;
+  /** A path parameter ('' when absent). */
+  param(name: string): string;
+}
+
+function paramsOf(record: Record<string, string | undefined>) {
+  return (name: string) => record[name] ?? '';
+}
+
+export function cloudRequest(c: Context<CloudEnv>): RestRequest {
+  return {
+    call: cloudCall(c),
+    request: c.req.raw,
+    url: new URL(c.req.url),
+    param: paramsOf(c.req.param()),
+  };
+}
+
+export function dcRequest(c: Context<DcEnv>): RestRequest {
+  return {
+    call: dcCall(c),
+    request: c.req.raw,
+    url: new URL(c.req.url),
+    param: paramsOf(c.req.param()),
+  };
+}
+
 /** `…/rest/api/{version}` on the instance's own base URL (Jira's `self` links never name the gateway). */
 export function restBase(call: RestCall): string {
   return `${call.instance.baseUrl}/rest/api/${call.version}`;

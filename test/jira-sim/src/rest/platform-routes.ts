@@ -7,16 +7,19 @@
 import { Hono } from 'hono';
 import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
+import { createCloudIssueRoutes, createDcIssueRoutes } from './issues.ts';
 import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
 
 export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   const router = new Hono<CloudEnv>();
   router.route('/', createCloudProjectRoutes(deps));
+  router.route('/', createCloudIssueRoutes(deps));
   return router;
 }
 
 export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   const router = new Hono<DcEnv>();
   router.route('/', createDcProjectRoutes(deps));
+  router.route('/', createDcIssueRoutes(deps));
   return router;
 }

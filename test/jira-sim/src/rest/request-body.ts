@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import type { ValidateFunction } from 'ajv';
 import { Ajv } from 'ajv';
-import type { Context } from 'hono';
 import { z } from 'zod';
 import { invalidPayload } from './call.ts';
 
@@ -24,8 +23,14 @@ function loadValidators(): Map<string, ValidateFunction> {
     ),
   );
   // OpenAPI 3.0 keywords (`nullable`, `readOnly`, formats like int64) are not all JSON Schema:
-  // strict mode off, formats unchecked (Jira does not reject a malformed `self` either).
-  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: false });
+  // strict mode off, formats unchecked (Jira does not reject a malformed `self` either). Scalars
+  // are coerced as Jira's Jackson mapping does (`"transition":{"id":31}` is accepted).
+  const ajv = new Ajv({
+    strict: false,
+    validateFormats: false,
+    allErrors: false,
+    coerceTypes: true,
+  });
   ajv.addSchema({ $id: 'jira-platform', components: data.components });
   const map = new Map<string, ValidateFunction>();
   for (const [operation, schema] of Object.entries(data.operations)) {
@@ -50,14 +55,14 @@ function validatorFor(operation: string): ValidateFunction {
  * the shapes are the same apart from ADF). Not JSON or not matching → Jira's 400 "Invalid request payload".
  */
 export async function readCheckedBody<T extends z.ZodType>(
-  c: Context,
+  request: Request,
   operation: string,
   schema: T,
 ): Promise<z.infer<T>> {
   const validate = validatorFor(operation);
   let raw: unknown;
   try {
-    raw = JSON.parse(await c.req.text());
+    raw = JSON.parse(await request.text());
   } catch {
     return invalidPayload();
   }
