@@ -17,6 +17,7 @@ const OPERATIONS = [
   'POST /rest/api/3/issue/{issueIdOrKey}/remotelink',
   'POST /rest/api/3/issueLink',
   'POST /rest/api/3/search/jql',
+  'POST /rest/api/3/search/approximate-count',
   'POST /rest/api/3/webhook',
   'DELETE /rest/api/3/webhook',
   'PUT /rest/api/3/webhook/refresh',

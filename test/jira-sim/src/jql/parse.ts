@@ -68,7 +68,8 @@ interface Token {
 
 /** Symbol operators, longest first so `!=` is not read as `!` … */
 const SYMBOL_OPERATORS = ['!=', '>=', '<=', '!~', '=', '>', '<', '~'] as const;
-const WORD = /[^\s=!<>~(),"']/;
+/** Characters of an unquoted word; Jira reserves `% ^ $ # ; ? |` (among others) outside quotes. */
+const WORD = /[^\s=!<>~(),"'%^$#;?|]/;
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];

@@ -9,11 +9,13 @@ import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
 import { createCloudIssueRoutes, createDcIssueRoutes } from './issues.ts';
 import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
+import { createCloudSearchRoutes, createDcSearchRoutes } from './search.ts';
 
 export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   const router = new Hono<CloudEnv>();
   router.route('/', createCloudProjectRoutes(deps));
   router.route('/', createCloudIssueRoutes(deps));
+  router.route('/', createCloudSearchRoutes(deps));
   return router;
 }
 
@@ -21,5 +23,6 @@ export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   const router = new Hono<DcEnv>();
   router.route('/', createDcProjectRoutes(deps));
   router.route('/', createDcIssueRoutes(deps));
+  router.route('/', createDcSearchRoutes(deps));
   return router;
 }
