@@ -8,14 +8,18 @@ import { Hono } from 'hono';
 import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
 import { createCloudIssueRoutes, createDcIssueRoutes } from './issues.ts';
+import { createCloudMyPermissionsRoutes, createDcMyPermissionsRoutes } from './my-permissions.ts';
 import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
 import { createCloudSearchRoutes, createDcSearchRoutes } from './search.ts';
+import { createCloudUserRoutes, createDcUserRoutes } from './users.ts';
 
 export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   const router = new Hono<CloudEnv>();
   router.route('/', createCloudProjectRoutes(deps));
   router.route('/', createCloudIssueRoutes(deps));
   router.route('/', createCloudSearchRoutes(deps));
+  router.route('/', createCloudUserRoutes());
+  router.route('/', createCloudMyPermissionsRoutes());
   return router;
 }
 
@@ -24,5 +28,7 @@ export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   router.route('/', createDcProjectRoutes(deps));
   router.route('/', createDcIssueRoutes(deps));
   router.route('/', createDcSearchRoutes(deps));
+  router.route('/', createDcUserRoutes());
+  router.route('/', createDcMyPermissionsRoutes());
   return router;
 }
