@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +14,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+function start(env: Record<string, string>, args: string[] = []): Running {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: backendDir,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,5 +86,25 @@ describe('the backend process', () => {
     expect(second.stdout()).not.toContain('TESTBRIDGE_MASTER_KEY is not set');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('rotates the master key file and re-seals while keeping the old key readable', async () => {
+    const before = readFileSync(join(dataDir, 'master.key'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    const rotate = start({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' }, ['reseal', '--rotate']);
+    expect(await rotate.exited).toBe(0);
+    expect(rotate.stdout()).toMatch(/new primary master key \S+ written/);
+    expect(JSON.parse(rotate.stdout().trim().split('\n').at(-1) ?? '')).toEqual({
+      resealed: 0,
+      changedMeanwhile: 0,
+      failed: [],
+    });
+    const after = readFileSync(join(dataDir, 'master.key'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.slice(1)).toEqual(before);
+    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
   });
 });
