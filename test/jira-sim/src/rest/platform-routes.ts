@@ -7,10 +7,14 @@
 import { Hono } from 'hono';
 import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
+import { createCloudCommentRoutes, createDcCommentRoutes } from './comments.ts';
+import { createCloudIssueLinkRoutes, createDcIssueLinkRoutes } from './issue-links.ts';
 import { createCloudIssueRoutes, createDcIssueRoutes } from './issues.ts';
 import { createCloudMyPermissionsRoutes, createDcMyPermissionsRoutes } from './my-permissions.ts';
 import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
+import { createCloudRemoteLinkRoutes, createDcRemoteLinkRoutes } from './remote-links.ts';
 import { createCloudSearchRoutes, createDcSearchRoutes } from './search.ts';
+import { createCloudTransitionRoutes, createDcTransitionRoutes } from './transitions.ts';
 import { createCloudUserRoutes, createDcUserRoutes } from './users.ts';
 
 export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
@@ -20,6 +24,10 @@ export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   router.route('/', createCloudSearchRoutes(deps));
   router.route('/', createCloudUserRoutes());
   router.route('/', createCloudMyPermissionsRoutes());
+  router.route('/', createCloudRemoteLinkRoutes(deps));
+  router.route('/', createCloudIssueLinkRoutes(deps));
+  router.route('/', createCloudTransitionRoutes(deps));
+  router.route('/', createCloudCommentRoutes(deps));
   return router;
 }
 
@@ -30,5 +38,9 @@ export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   router.route('/', createDcSearchRoutes(deps));
   router.route('/', createDcUserRoutes());
   router.route('/', createDcMyPermissionsRoutes());
+  router.route('/', createDcRemoteLinkRoutes(deps));
+  router.route('/', createDcIssueLinkRoutes(deps));
+  router.route('/', createDcTransitionRoutes(deps));
+  router.route('/', createDcCommentRoutes(deps));
   return router;
 }

@@ -77,10 +77,16 @@ export function issueLinkEntryView(call: RestCall, link: IssueLink, issueId: str
   };
 }
 
+/** The `self` of a remote link (Jira names the issue by key). */
+export function remoteLinkSelf(call: RestCall, link: RemoteLink): string {
+  const key = call.instance.issues.get(link.issueId)?.key ?? link.issueId;
+  return `${restBase(call)}/issue/${key}/remotelink/${link.id}`;
+}
+
 export function remoteLinkView(call: RestCall, link: RemoteLink) {
   return {
     id: Number(link.id),
-    self: `${restBase(call)}/issue/${link.issueId}/remotelink/${link.id}`,
+    self: remoteLinkSelf(call, link),
     ...(link.globalId === null ? {} : { globalId: link.globalId }),
     ...(link.application === null ? {} : { application: link.application }),
     ...(link.relationship === null ? {} : { relationship: link.relationship }),
