@@ -13,6 +13,8 @@ import { observeRequests } from './http/observe.ts';
 import { createRouter } from './http/openapi.ts';
 import { renderProblem, toAppError } from './http/problem.ts';
 import { whoAmIRoutes } from './http/whoami.ts';
+import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
+import { oauthRoutes } from './oauth/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -42,6 +44,8 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1', whoAmIRoutes(authenticate));
   app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));
   app.route('/api/v1/connections', connectionRoutes(deps, authenticate));
+  app.route('/api/v1/connections', oauthRoutes(deps, authenticate));
+  app.route('/', oauthCallbackRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

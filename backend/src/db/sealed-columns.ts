@@ -18,4 +18,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'grants', idColumn: 'id', column: 'access_token' },
   { table: 'grants', idColumn: 'id', column: 'token_secret' },
   { table: 'grants', idColumn: 'id', column: 'refresh_token' },
+  { table: 'oauth_flows', idColumn: 'id', column: 'code_verifier' },
+  { table: 'oauth_flows', idColumn: 'id', column: 'access_token' },
+  { table: 'oauth_flows', idColumn: 'id', column: 'refresh_token' },
 ];

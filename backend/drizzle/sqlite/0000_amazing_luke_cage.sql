@@ -119,6 +119,31 @@ CREATE TABLE `devops_sites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `devops_sites_cloud_id_unique` ON `devops_sites` (`cloud_id`);--> statement-breakpoint
+CREATE TABLE `oauth_flows` (
+	`id` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`subject` text DEFAULT '' NOT NULL,
+	`started_by` text NOT NULL,
+	`state_hash` text NOT NULL,
+	`code_verifier` text,
+	`request_token` text,
+	`oob` integer DEFAULT false NOT NULL,
+	`status` text NOT NULL,
+	`failure` text,
+	`expires_at` integer NOT NULL,
+	`verification_hash` text,
+	`verification_expires_at` integer,
+	`access_token` text,
+	`refresh_token` text,
+	`token_expires_at` integer,
+	`scopes` text,
+	`sites` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `oauth_flows_state_idx` ON `oauth_flows` (`state_hash`);--> statement-breakpoint
 CREATE TABLE `outbox_holds` (
 	`target` text PRIMARY KEY NOT NULL,
 	`until` integer,

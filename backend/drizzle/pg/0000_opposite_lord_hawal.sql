@@ -108,6 +108,29 @@ CREATE TABLE "devops_sites" (
 	CONSTRAINT "devops_sites_cloud_id_unique" UNIQUE("cloud_id")
 );
 --> statement-breakpoint
+CREATE TABLE "oauth_flows" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"subject" text DEFAULT '' NOT NULL,
+	"started_by" text NOT NULL,
+	"state_hash" text NOT NULL,
+	"code_verifier" text,
+	"request_token" text,
+	"oob" boolean DEFAULT false NOT NULL,
+	"status" text NOT NULL,
+	"failure" text,
+	"expires_at" timestamp with time zone NOT NULL,
+	"verification_hash" text,
+	"verification_expires_at" timestamp with time zone,
+	"access_token" text,
+	"refresh_token" text,
+	"token_expires_at" timestamp with time zone,
+	"scopes" text,
+	"sites" text,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "outbox_holds" (
 	"target" text PRIMARY KEY NOT NULL,
 	"until" timestamp with time zone,
@@ -142,12 +165,14 @@ ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOR
 ALTER TABLE "devops_ci_credentials" ADD CONSTRAINT "devops_ci_credentials_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_ci_tokens" ADD CONSTRAINT "devops_ci_tokens_credential_id_devops_ci_credentials_id_fk" FOREIGN KEY ("credential_id") REFERENCES "public"."devops_ci_credentials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "oauth_flows" ADD CONSTRAINT "oauth_flows_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("connection_id","subject");--> statement-breakpoint
 CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING btree ("site_id");--> statement-breakpoint
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at","id");--> statement-breakpoint
 CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");

@@ -1,0 +1,43 @@
+import { OAUTH_FLOW_STATUSES } from '@testbridge/shared/api/oauth';
+import { boolean, foreignKey, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { SealedSecret } from '../../../crypto/secret.ts';
+import { connections } from './connections.ts';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const sealed = (name: string) => text(name).$type<SealedSecret>();
+
+/**
+ * One consent flow: its hashed `state` (single-use, expiring), PKCE verifier, the tokens the
+ * callback obtained (sealed) until the verification code is pasted, and who started it.
+ */
+export const oauthFlows = pgTable(
+  'oauth_flows',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id').notNull(),
+    subject: text('subject').notNull().default(''),
+    startedBy: text('started_by').notNull(),
+    stateHash: text('state_hash').notNull(),
+    codeVerifier: sealed('code_verifier'),
+    requestToken: text('request_token'),
+    oob: boolean('oob').notNull().default(false),
+    status: text('status', { enum: OAUTH_FLOW_STATUSES }).notNull(),
+    failure: text('failure'),
+    expiresAt: at('expires_at').notNull(),
+    verificationHash: text('verification_hash'),
+    verificationExpiresAt: at('verification_expires_at'),
+    accessToken: sealed('access_token'),
+    refreshToken: sealed('refresh_token'),
+    tokenExpiresAt: at('token_expires_at'),
+    scopes: text('scopes'),
+    sites: text('sites'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [
+    foreignKey({ columns: [table.connectionId], foreignColumns: [connections.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('oauth_flows_state_idx').on(table.stateHash),
+  ],
+);

@@ -1,0 +1,40 @@
+import { OAUTH_FLOW_STATUSES } from '@testbridge/shared/api/oauth';
+import { foreignKey, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { SealedSecret } from '../../../crypto/secret.ts';
+import { connections } from './connections.ts';
+
+const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const sealed = (name: string) => text(name).$type<SealedSecret>();
+
+/** Mirrors schema/pg/oauth.ts. */
+export const oauthFlows = sqliteTable(
+  'oauth_flows',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id').notNull(),
+    subject: text('subject').notNull().default(''),
+    startedBy: text('started_by').notNull(),
+    stateHash: text('state_hash').notNull(),
+    codeVerifier: sealed('code_verifier'),
+    requestToken: text('request_token'),
+    oob: integer('oob', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: OAUTH_FLOW_STATUSES }).notNull(),
+    failure: text('failure'),
+    expiresAt: at('expires_at').notNull(),
+    verificationHash: text('verification_hash'),
+    verificationExpiresAt: at('verification_expires_at'),
+    accessToken: sealed('access_token'),
+    refreshToken: sealed('refresh_token'),
+    tokenExpiresAt: at('token_expires_at'),
+    scopes: text('scopes'),
+    sites: text('sites'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [
+    foreignKey({ columns: [table.connectionId], foreignColumns: [connections.id] }).onDelete(
+      'cascade',
+    ),
+    uniqueIndex('oauth_flows_state_idx').on(table.stateHash),
+  ],
+);

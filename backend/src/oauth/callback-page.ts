@@ -1,0 +1,29 @@
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+<meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · Testbridge</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}
+code{font-size:2rem;letter-spacing:.15em;padding:.5rem 1rem;border:1px solid #999;border-radius:.4rem;user-select:all}</style>
+</head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
+}
+
+/** The page after a successful consent: the verification code to paste into the wizard. */
+export function verificationCodePage(code: string, minutes: number): string {
+  return page(
+    'Authorization received',
+    `<p>Copy this verification code and paste it into Testbridge to finish connecting:</p>
+<p><code data-testid="verification-code">${escapeHtml(code)}</code></p>
+<p>It can be used once, by the person who started the connection, within ${minutes} minutes.</p>`,
+  );
+}
+
+/** The page when the flow failed (denied, unknown or expired state, refused exchange). */
+export function callbackErrorPage(problem: string, detail: string): string {
+  return page(
+    'Authorization failed',
+    `<p data-testid="problem">${escapeHtml(problem)}</p><p>${escapeHtml(detail)}</p>
+<p>Start the authorization again from Testbridge.</p>`,
+  );
+}

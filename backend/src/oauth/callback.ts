@@ -1,0 +1,170 @@
+import * as client from 'openid-client';
+import { dispatcherFor } from '../connections/endpoint.ts';
+import { PlainSecret } from '../crypto/secret.ts';
+import { getAccessibleResources } from '../jira/accessible-resources.ts';
+import { bearerAuth } from '../jira/auth.ts';
+import { callbackErrorPage, verificationCodePage } from './callback-page.ts';
+import { hashSecret, randomVerificationCode, VERIFICATION_TTL_MS } from './flow-view.ts';
+import { exchangeOAuth1Verifier } from './oauth1-client.ts';
+import { describeOAuthError, oauth2ServerFor, redirectUriOf } from './oauth2-client.ts';
+import { createOAuthRepo, type FlowRow, type OAuthConnectionRow } from './repo.ts';
+import { bindFlowSecret } from './seal.ts';
+import type { OAuthDeps } from './start.ts';
+
+export interface CallbackResult {
+  status: number;
+  html: string;
+}
+
+interface Tokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
+  scopes: string | null;
+}
+
+/**
+ * `GET /oauth/callback`: checks `state` (or the OAuth 1.0a request token), exchanges the code at
+ * once, and answers a page with a single-use verification code, never a token. A denied or bad
+ * flow gets an error page naming the problem.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
+ */
+export async function handleOAuthCallback(
+  deps: OAuthDeps,
+  query: URLSearchParams,
+): Promise<CallbackResult> {
+  const repo = createOAuthRepo(deps.store);
+  const requestToken = query.get('oauth_token');
+  const state = query.get('state');
+  const flow = requestToken
+    ? await repo.findFlowByRequestToken(deps.store.db, requestToken)
+    : state
+      ? await repo.findFlowByState(deps.store.db, hashSecret(state))
+      : undefined;
+  if (!flow || flow.status !== 'pending' || flow.oob)
+    return fail(400, 'The authorization flow is unknown or already used (oauth_state_invalid).');
+  const connection = await repo.findConnection(deps.store.db, flow.connectionId);
+  if (!connection) return fail(400, 'The connection was deleted (oauth_state_invalid).');
+  const now = deps.clock.now();
+  const markFailed = (failure: string) =>
+    deps.store.transaction((tx) =>
+      repo.updateFlow(tx, flow.id, { status: 'failed', failure, updatedAt: now }),
+    );
+  if (flow.expiresAt.getTime() <= now.getTime()) {
+    await markFailed('The authorization flow expired');
+    return fail(400, 'The authorization flow expired (oauth_state_expired).');
+  }
+  const denied =
+    query.get('error') ?? (query.get('oauth_verifier') === 'denied' ? 'access_denied' : null);
+  if (denied) {
+    const description = query.get('error_description');
+    const failure = `Jira answered ${denied}${description ? `: ${description}` : ''}`;
+    await markFailed(failure);
+    deps.logger.info({ flowId: flow.id, error: denied }, 'oauth consent refused');
+    return fail(400, `The authorization was not granted. ${failure}.`);
+  }
+  let tokens: Tokens;
+  try {
+    tokens = requestToken
+      ? await exchangeOAuth1(deps, connection, flow, query.get('oauth_verifier') ?? '')
+      : await exchangeCode(deps, connection, flow, state ?? '', query);
+  } catch (error) {
+    const failure = `Jira refused the token exchange: ${describeOAuthError(error).text}`;
+    await markFailed(failure);
+    deps.logger.warn(
+      { flowId: flow.id, err: describeOAuthError(error).text },
+      'oauth exchange failed',
+    );
+    return fail(502, failure);
+  }
+  const sites =
+    connection.authType === 'cloud_oauth2' ? await listSites(deps, connection, tokens) : [];
+  const code = randomVerificationCode();
+  await deps.store.transaction((tx) =>
+    repo.updateFlow(tx, flow.id, {
+      ...(connection.authType === 'cloud_oauth2' && sites.length !== 1
+        ? { status: 'site_choice_required' }
+        : { status: 'awaiting_verification' }),
+      verificationHash: hashSecret(code),
+      verificationExpiresAt: new Date(now.getTime() + VERIFICATION_TTL_MS),
+      accessToken: deps.sealer.seal(
+        new PlainSecret(tokens.accessToken),
+        bindFlowSecret(flow.id, 'access_token'),
+      ),
+      refreshToken: tokens.refreshToken
+        ? deps.sealer.seal(
+            new PlainSecret(tokens.refreshToken),
+            bindFlowSecret(flow.id, 'refresh_token'),
+          )
+        : null,
+      tokenExpiresAt: tokens.expiresAt,
+      scopes: tokens.scopes,
+      sites: JSON.stringify(sites),
+      updatedAt: now,
+    }),
+  );
+  deps.logger.info({ flowId: flow.id, sites: sites.length }, 'oauth consent received');
+  return { status: 200, html: verificationCodePage(code, VERIFICATION_TTL_MS / 60_000) };
+}
+
+const fail = (status: number, detail: string): CallbackResult => ({
+  status,
+  html: callbackErrorPage('Testbridge could not complete the authorization', detail),
+});
+
+async function exchangeCode(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  flow: FlowRow,
+  state: string,
+  query: URLSearchParams,
+): Promise<Tokens> {
+  const server = oauth2ServerFor(deps, connection);
+  // The URL as registered (PUBLIC_URL), not as this request arrived: openid-client derives the
+  // token request's redirect_uri from it, and it must match exactly.
+  const currentUrl = new URL(`${redirectUriOf(deps)}?${query.toString()}`);
+  const verifier = flow.codeVerifier
+    ? deps.sealer.open(flow.codeVerifier, bindFlowSecret(flow.id, 'code_verifier')).reveal()
+    : undefined;
+  const response = await client.authorizationCodeGrant(server.config, currentUrl, {
+    expectedState: state,
+    ...(verifier ? { pkceCodeVerifier: verifier } : {}),
+  });
+  const expiresIn = response.expiresIn();
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? null,
+    expiresAt: expiresIn ? new Date(deps.clock.now().getTime() + expiresIn * 1000) : null,
+    scopes: response.scope ?? server.scope,
+  };
+}
+
+async function exchangeOAuth1(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  flow: FlowRow,
+  verifier: string,
+): Promise<Tokens> {
+  const access = await exchangeOAuth1Verifier(deps, connection, flow.requestToken ?? '', verifier);
+  return {
+    accessToken: access.token,
+    refreshToken: null,
+    expiresAt: access.expiresInSeconds
+      ? new Date(deps.clock.now().getTime() + access.expiresInSeconds * 1000)
+      : null,
+    scopes: null,
+  };
+}
+
+/** The Jira sites the grant reaches (entries of other products share ids, so keep Jira's). */
+async function listSites(deps: OAuthDeps, connection: OAuthConnectionRow, tokens: Tokens) {
+  const token = new PlainSecret(tokens.accessToken);
+  const resources = await getAccessibleResources(deps, {
+    baseUrl: deps.config.atlassian.apiUrl.replace(/\/+$/, ''),
+    auth: bearerAuth(async () => token),
+    dispatcher: dispatcherFor(deps, connection),
+  });
+  return resources
+    .filter((site) => site.scopes.length === 0 || site.scopes.some((s) => s.includes('jira')))
+    .map((site) => ({ cloudId: site.id, url: site.url.replace(/\/+$/, ''), name: site.name }));
+}

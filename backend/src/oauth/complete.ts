@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthorizationFlow } from '@testbridge/shared/api/oauth';
+import { actorOf, recordConnectionEvent } from '../connections/service.ts';
+import { PlainSecret } from '../crypto/secret.ts';
+import type { Caller } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  hashSecret,
+  missingScopesOf,
+  sitesOf,
+  starterOf,
+  toAuthorizationFlow,
+} from './flow-view.ts';
+import { exchangeOAuth1Verifier, OAuth1Refusal } from './oauth1-client.ts';
+import { createOAuthRepo, type FlowRow, type OAuthGrantRow } from './repo.ts';
+import { bindFlowSecret, bindGrantSecret } from './seal.ts';
+import { findOAuthConnection, type OAuthDeps } from './start.ts';
+
+const invalidCode = (message: string) =>
+  new AppError('verification_code_invalid', message, {
+    invalidFields: [{ field: 'body.code', message }],
+  });
+
+/** A flow of this connection; never another's. @throws AppError not_found */
+export async function getAuthorizationFlow(
+  deps: OAuthDeps,
+  connectionId: string,
+  flowId: string,
+): Promise<AuthorizationFlow> {
+  const connection = await findOAuthConnection(deps, connectionId);
+  const flow = await createOAuthRepo(deps.store).findFlow(deps.store.db, flowId);
+  if (!flow || flow.connectionId !== connectionId)
+    throw new AppError('not_found', `No authorization ${flowId} on connection ${connectionId}`);
+  return toAuthorizationFlow(flow, connection.authType);
+}
+
+/**
+ * Completes a flow with the verification code from the callback page (or the OAuth 1.0a `oob`
+ * verifier): single-use, only by the caller who started it, within minutes. The grant is stored
+ * sealed and the connection becomes active with the same id ('authorized' or 're_authorized').
+ * @throws AppError verification_code_invalid | oauth_state_invalid | validation_failed
+ */
+export async function completeAuthorization(
+  deps: OAuthDeps,
+  connectionId: string,
+  flowId: string,
+  caller: Caller,
+  subject: string,
+  input: { code: string; cloudId?: string | undefined },
+): Promise<AuthorizationFlow> {
+  const repo = createOAuthRepo(deps.store);
+  const connection = await findOAuthConnection(deps, connectionId);
+  let flow = await repo.findFlow(deps.store.db, flowId);
+  if (!flow || flow.connectionId !== connectionId)
+    throw new AppError('not_found', `No authorization ${flowId} on connection ${connectionId}`);
+  if (flow.startedBy !== starterOf(caller, subject))
+    throw invalidCode('This code belongs to an authorization someone else started');
+  if (flow.status === 'completed') throw invalidCode('This code was used already');
+  if (flow.status === 'failed')
+    throw new AppError('oauth_state_invalid', flow.failure ?? 'The authorization failed');
+  const now = deps.clock.now();
+  if (flow.status === 'pending') {
+    if (!flow.oob) throw invalidCode('Jira has not sent the authorization back yet');
+    flow = await exchangeOobVerifier(deps, connection, flow, input.code);
+  } else {
+    if (!flow.verificationHash || !flow.verificationExpiresAt) throw invalidCode('No code issued');
+    if (flow.verificationExpiresAt.getTime() <= now.getTime())
+      throw invalidCode('The verification code expired; start the authorization again');
+    if (hashSecret(input.code.trim().toUpperCase()) !== flow.verificationHash)
+      throw invalidCode('The verification code is not the one Testbridge showed');
+  }
+  const cloudId = chooseSite(flow, connection.jiraUrl, input.cloudId);
+  const current = flow;
+  const result = await deps.store.transaction(async (tx) => {
+    const claimed = await repo.claimFlow(tx, current.id, {
+      verificationHash: null,
+      accessToken: null,
+      refreshToken: null,
+      codeVerifier: null,
+      updatedAt: now,
+    });
+    if (!claimed) throw invalidCode('This code was used already');
+    const existing = await repo.findGrant(tx, connectionId, subject);
+    const grantId = existing?.id ?? randomUUID();
+    const open = (sealed: FlowRow['accessToken'], column: string) =>
+      sealed ? deps.sealer.open(sealed, bindFlowSecret(current.id, column)) : null;
+    const access = open(current.accessToken, 'access_token');
+    const refresh = open(current.refreshToken, 'refresh_token');
+    if (!access) throw new AppError('internal_error', `Flow ${current.id} holds no token`);
+    const grant: OAuthGrantRow = {
+      id: grantId,
+      connectionId,
+      subject,
+      accessToken: deps.sealer.seal(access, bindGrantSecret(grantId, 'access_token')),
+      tokenSecret: null,
+      refreshToken: refresh
+        ? deps.sealer.seal(refresh, bindGrantSecret(grantId, 'refresh_token'))
+        : null,
+      expiresAt: current.tokenExpiresAt,
+      scopes: current.scopes,
+      accountId: null,
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+    };
+    await repo.upsertGrant(tx, grant);
+    const reauthorized = subject === '' && connection.status !== 'pending_authorization';
+    if (subject === '') {
+      await repo.updateConnection(tx, connectionId, {
+        status: 'active',
+        statusReason: null,
+        ...(cloudId ? { cloudId } : {}),
+        updatedAt: now,
+      });
+    }
+    const missing = missingScopesOf(current.scopes, connection.authType);
+    await recordConnectionEvent(
+      deps,
+      tx,
+      connectionId,
+      reauthorized ? 're_authorized' : 'authorized',
+      actorOf(caller),
+      {
+        subject: subject || null,
+        scopes: current.scopes,
+        missingScopes: missing.length ? missing.join(' ') : null,
+        cloudId: cloudId ?? null,
+      },
+    );
+    return { ...current, status: 'completed' as const };
+  });
+  deps.logger.info({ connectionId, flowId, subject }, 'oauth authorization completed');
+  return toAuthorizationFlow(result, connection.authType);
+}
+
+async function exchangeOobVerifier(
+  deps: OAuthDeps,
+  connection: Parameters<typeof exchangeOAuth1Verifier>[1],
+  flow: FlowRow,
+  verifier: string,
+): Promise<FlowRow> {
+  if (flow.expiresAt.getTime() <= deps.clock.now().getTime())
+    throw new AppError('oauth_state_expired', 'The authorization flow expired; start again');
+  const access = await exchangeOAuth1Verifier(
+    deps,
+    connection,
+    flow.requestToken ?? '',
+    verifier.trim(),
+  ).catch((error: unknown) => {
+    if (error instanceof OAuth1Refusal)
+      throw invalidCode(`Jira refused this verifier (${error.problem})`);
+    throw error;
+  });
+  return {
+    ...flow,
+    accessToken: deps.sealer.seal(
+      new PlainSecret(access.token),
+      bindFlowSecret(flow.id, 'access_token'),
+    ),
+    tokenExpiresAt: access.expiresInSeconds
+      ? new Date(deps.clock.now().getTime() + access.expiresInSeconds * 1000)
+      : null,
+  };
+}
+
+/** Cloud: the one site matching the connection, or the admin's explicit choice; never the first. */
+function chooseSite(flow: FlowRow, jiraUrl: string, chosen: string | undefined): string | null {
+  const sites = sitesOf(flow);
+  if (flow.status !== 'site_choice_required' && flow.status !== 'awaiting_verification')
+    return null;
+  if (sites.length === 0) return null;
+  const names = sites.map((site) => `${site.cloudId} (${site.url})`).join(', ');
+  if (chosen !== undefined) {
+    if (sites.some((site) => site.cloudId === chosen)) return chosen;
+    throw new AppError(
+      'validation_failed',
+      `The grant does not cover ${chosen}; it covers ${names}`,
+      {
+        invalidFields: [{ field: 'body.cloudId', message: `is not one of ${names}` }],
+      },
+    );
+  }
+  const [only] = sites;
+  if (sites.length === 1 && only && only.url === jiraUrl) return only.cloudId;
+  throw new AppError(
+    'validation_failed',
+    sites.length === 1
+      ? `The consent was given for ${only?.url}, not ${jiraUrl}; confirm it with cloudId`
+      : `The consent covers several sites; choose one: ${names}`,
+    { invalidFields: [{ field: 'body.cloudId', message: `choose one of ${names}` }] },
+  );
+}

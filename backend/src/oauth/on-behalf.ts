@@ -1,0 +1,63 @@
+import { AppError } from '../http/errors.ts';
+import type { JiraEndpoint } from '../jira/http.ts';
+import { getMyself, type Myself } from '../jira/platform-api.ts';
+import { oauthEndpointFor } from './endpoint.ts';
+import { createOAuthRepo, type OAuthConnectionRow } from './repo.ts';
+import { findOAuthConnection, type OAuthDeps } from './start.ts';
+
+/** Where a test-tool user starts authorizing themselves (POST with `X-Testbridge-User`). */
+export const authorizationStartUrl = (deps: Pick<OAuthDeps, 'config'>, connectionId: string) =>
+  `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/connections/${connectionId}/authorizations`;
+
+/**
+ * The endpoint for a call made on behalf of `user` (the `X-Testbridge-User` header): their own
+ * grant when they have one; otherwise the shared grant, unless the connection requires a user
+ * grant for writes and this is a write.
+ * @throws AppError user_authorization_required (with `authorizationUrl`) | needs_reauthorization
+ */
+export async function endpointOnBehalfOf(
+  deps: OAuthDeps,
+  connectionId: string,
+  user: string | undefined,
+  access: 'read' | 'write',
+): Promise<{ connection: OAuthConnectionRow; endpoint: JiraEndpoint; subject: string }> {
+  const connection = await findOAuthConnection(deps, connectionId);
+  let subject = '';
+  if (user) {
+    const own = await createOAuthRepo(deps.store).findGrant(deps.store.db, connectionId, user);
+    if (own) subject = user;
+    else if (access === 'write' && connection.requireUserGrantForWrites) {
+      const authorizationUrl = authorizationStartUrl(deps, connectionId);
+      throw new AppError(
+        'user_authorization_required',
+        `${user} must authorize Testbridge in Jira before making changes through this connection`,
+        { extensions: { authorizationUrl, connectionId, user } },
+      );
+    }
+  } else if (access === 'write' && connection.requireUserGrantForWrites) {
+    throw new AppError('user_authorization_required', 'Writes on this connection name the user', {
+      extensions: { authorizationUrl: authorizationStartUrl(deps, connectionId), connectionId },
+    });
+  }
+  return { connection, endpoint: await oauthEndpointFor(deps, connection, subject), subject };
+}
+
+/**
+ * Who Jira says the caller (or the shared grant) is: the authenticated check of a connection.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-myself/
+ */
+export async function getJiraMyselfOnBehalfOf(
+  deps: OAuthDeps,
+  connectionId: string,
+  user: string | undefined,
+  access: 'read' | 'write' = 'read',
+): Promise<Myself & { grant: 'shared' | 'user' }> {
+  const { connection, endpoint, subject } = await endpointOnBehalfOf(
+    deps,
+    connectionId,
+    user,
+    access,
+  );
+  const me = await getMyself(deps, endpoint, connection.deployment === 'cloud' ? '3' : '2');
+  return { ...me, grant: subject === '' ? 'shared' : 'user' };
+}

@@ -1,0 +1,236 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ConnectionIdParam } from '@testbridge/shared/api/connections';
+import {
+  AuthorizationFlow,
+  CompleteAuthorizationRequest,
+  CreateOAuthConnectionRequest,
+  FlowParams,
+  OAuthConnectionCreated,
+  UpdateOAuthConfigRequest,
+} from '@testbridge/shared/api/oauth';
+import type { Context } from 'hono';
+import type { Deps } from '../deps.ts';
+import { type AuthenticateKey, requireRole } from '../http/auth.ts';
+import type { Env } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/openapi.ts';
+import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { completeAuthorization, getAuthorizationFlow } from './complete.ts';
+import { revokeGrant, updateOAuthConfig } from './configure.ts';
+import { createOAuthConnection } from './create.ts';
+import { getJiraMyselfOnBehalfOf } from './on-behalf.ts';
+import { startAuthorization } from './start.ts';
+
+const security = [{ apiKey: [] }];
+const tags = ['Connections: OAuth'];
+const USER_HEADER = 'x-testbridge-user';
+
+/** The test-tool user a call is made for (`X-Testbridge-User`), if any. */
+function userOf(c: Context<Env>): string | undefined {
+  const value = c.req.header(USER_HEADER)?.trim();
+  if (value === undefined || value === '') return undefined;
+  if (value.length > 200)
+    throw new AppError('validation_failed', 'X-Testbridge-User is too long', {
+      invalidFields: [{ field: 'header.x-testbridge-user', message: 'at most 200 characters' }],
+    });
+  return value;
+}
+
+/** The grant a flow is for: the caller's user, or the shared grant (admins only). */
+function subjectOf(c: Context<Env>): string {
+  const user = userOf(c);
+  if (user) return user;
+  if (c.get('caller').role !== 'admin')
+    throw new AppError(
+      'forbidden',
+      'Only admins authorize the shared grant; name the user with X-Testbridge-User',
+    );
+  return '';
+}
+
+const JiraMyself = z
+  .object({
+    displayName: z.string(),
+    accountId: z.string().optional(),
+    grant: z.enum(['shared', 'user']),
+  })
+  .loose();
+
+/** `/api/v1/connections`: OAuth connections, their consent flows, configuration and grants. */
+export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
+  const router = createRouter();
+  const admin = requireRole(authenticate, 'admin');
+  const tool = requireRole(authenticate, 'tool');
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/oauth',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary:
+        'Create a Cloud 3LO, Data Center OAuth 2.0 or OAuth 1.0a connection (pending consent)',
+      request: { body: jsonBody(CreateOAuthConnectionRequest) },
+      responses: {
+        201: jsonContent(OAuthConnectionCreated, 'Created; authorize it next'),
+        409: problemResponse('The name is taken'),
+        502: problemResponse('Jira did not answer serverInfo'),
+        ...problemResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await createOAuthConnection(deps, c.req.valid('json'), c.get('caller')), 201),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/authorizations',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'Start a consent flow (shared grant: admin; a user grant: X-Testbridge-User)',
+      request: {
+        params: ConnectionIdParam,
+        query: z.object({ callback: z.enum(['redirect', 'oob']).default('redirect') }),
+      },
+      responses: {
+        201: jsonContent(AuthorizationFlow, 'Open `authorizationUrl` in the browser'),
+        404: problemResponse('No such OAuth connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const flow = await startAuthorization(
+        deps,
+        c.req.valid('param').id,
+        c.get('caller'),
+        subjectOf(c),
+        { callback: c.req.valid('query').callback },
+      );
+      c.header('cache-control', 'no-store');
+      return c.json(flow, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/authorizations/{flowId}',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'Where a consent flow stands (consent received, site choice, completed, failed)',
+      request: { params: FlowParams },
+      responses: {
+        200: jsonContent(AuthorizationFlow, 'The flow'),
+        404: problemResponse('No such flow'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { id, flowId } = c.req.valid('param');
+      return c.json(await getAuthorizationFlow(deps, id, flowId), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/authorizations/{flowId}/complete',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'Complete a flow with the verification code (or the OAuth 1.0a oob verifier)',
+      request: { params: FlowParams, body: jsonBody(CompleteAuthorizationRequest) },
+      responses: {
+        200: jsonContent(AuthorizationFlow, 'Completed: the grant is stored'),
+        404: problemResponse('No such flow'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const { id, flowId } = c.req.valid('param');
+      const flow = await completeAuthorization(
+        deps,
+        id,
+        flowId,
+        c.get('caller'),
+        subjectOf(c),
+        c.req.valid('json'),
+      );
+      return c.json(flow, 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}/oauth',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'Replace the OAuth configuration; the connection then needs a new consent',
+      request: { params: ConnectionIdParam, body: jsonBody(UpdateOAuthConfigRequest) },
+      responses: {
+        200: jsonContent(OAuthConnectionCreated, 'Updated; authorize again'),
+        404: problemResponse('No such OAuth connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await updateOAuthConfig(
+          deps,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.get('caller'),
+        ),
+        200,
+      ),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{id}/grant',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'Revoke the shared grant (admin) or, with X-Testbridge-User, that user’s grant',
+      request: { params: ConnectionIdParam },
+      responses: {
+        204: { description: 'Revoked' },
+        404: problemResponse('No such grant'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      await revokeGrant(deps, c.req.valid('param').id, subjectOf(c), c.get('caller'));
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}/jira-myself',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'Who Jira says the grant acts as (the X-Testbridge-User grant, else the shared one)',
+      request: { params: ConnectionIdParam },
+      responses: {
+        200: jsonContent(JiraMyself, 'Jira’s myself'),
+        404: problemResponse('No such OAuth connection'),
+        409: problemResponse('The connection needs re-authorization'),
+        ...problemResponses,
+      },
+    }),
+    async (c) =>
+      c.json(await getJiraMyselfOnBehalfOf(deps, c.req.valid('param').id, userOf(c)), 200),
+  );
+
+  return router;
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { Connection, ProxyInput } from './connections.ts';
+
+/** Where a consent flow stands. */
+export const OAUTH_FLOW_STATUSES = [
+  'pending',
+  'awaiting_verification',
+  'site_choice_required',
+  'completed',
+  'failed',
+] as const;
+
+const secret = z.string().min(1).max(10_000);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** The OAuth credentials a connection is created with, by auth type. */
+export const OAuthAuthInput = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('cloud_oauth2'),
+      /** Testbridge's own Atlassian app (from config) or the customer's, with its client id/secret. */
+      app: z.enum(['testbridge', 'own']),
+      clientId: z.string().min(1).max(200).optional(),
+      clientSecret: secret.optional(),
+    })
+    .strict()
+    .superRefine((auth, ctx) => {
+      for (const field of ['clientId', 'clientSecret'] as const) {
+        if (auth.app === 'own' && !auth[field])
+          ctx.addIssue({ code: 'custom', path: [field], message: 'is required with app "own"' });
+        if (auth.app === 'testbridge' && auth[field])
+          ctx.addIssue({ code: 'custom', path: [field], message: 'applies to app "own" only' });
+      }
+    }),
+  z
+    .object({
+      type: z.literal('dc_oauth2'),
+      clientId: z.string().min(1).max(200),
+      clientSecret: secret,
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('oauth1'),
+      consumerKey: z.string().min(1).max(200),
+      /** PEM (PKCS#1 or PKCS#8, armour optional); generated (2048-bit) when absent. */
+      privateKey: secret.optional(),
+    })
+    .strict(),
+]);
+export type OAuthAuthInput = z.infer<typeof OAuthAuthInput>;
+
+export const CreateOAuthConnectionRequest = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    jiraUrl: httpUrl,
+    linkBaseUrl: httpUrl.optional(),
+    proxy: ProxyInput.optional(),
+    requireUserGrantForWrites: z.boolean().optional(),
+    auth: OAuthAuthInput,
+  })
+  .strict();
+export type CreateOAuthConnectionRequest = z.infer<typeof CreateOAuthConnectionRequest>;
+
+/** What to enter in Jira's application link (OAuth 1.0a incoming authentication). */
+export const ApplicationLinkFields = z.object({
+  consumerKey: z.string(),
+  consumerName: z.string(),
+  publicKey: z.string(),
+  callbackUrl: z.string(),
+  warnings: z.array(z.string()),
+});
+
+export const OAuthConnectionCreated = z.object({
+  connection: Connection,
+  applicationLink: ApplicationLinkFields.nullable(),
+});
+
+/** Replace the OAuth configuration; the connection then needs a new consent. */
+export const UpdateOAuthConfigRequest = z
+  .object({
+    clientId: z.string().min(1).max(200).optional(),
+    clientSecret: secret.optional(),
+    consumerKey: z.string().min(1).max(200).optional(),
+    privateKey: secret.optional(),
+    generateKeyPair: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateOAuthConfigRequest = z.infer<typeof UpdateOAuthConfigRequest>;
+
+export const StartAuthorizationRequest = z
+  .object({
+    /** OAuth 1.0a only: `oob` makes Jira show the verifier for pasting instead of redirecting. */
+    callback: z.enum(['redirect', 'oob']).default('redirect'),
+  })
+  .strict();
+
+export const JiraSite = z.object({ cloudId: z.string(), url: z.string(), name: z.string() });
+
+export const AuthorizationFlow = z.object({
+  flowId: z.string(),
+  connectionId: z.string(),
+  /** '' for the connection's shared grant, else the test-tool user it belongs to. */
+  subject: z.string(),
+  status: z.enum(OAUTH_FLOW_STATUSES),
+  authorizationUrl: z.string().nullable(),
+  expiresAt: z.iso.datetime(),
+  failure: z.string().nullable(),
+  sites: z.array(JiraSite),
+  missingScopes: z.array(z.string()),
+});
+export type AuthorizationFlow = z.infer<typeof AuthorizationFlow>;
+
+export const CompleteAuthorizationRequest = z
+  .object({
+    /** The verification code the callback page showed, or the OAuth 1.0a `oob` verifier. */
+    code: z.string().min(1).max(500),
+    /** Cloud: the site chosen when consent covered several. */
+    cloudId: z.string().min(1).optional(),
+  })
+  .strict();
+
+export const FlowParams = z.object({ id: z.string().min(1), flowId: z.string().min(1) });
+export const GrantParams = z.object({ id: z.string().min(1), subject: z.string() });
