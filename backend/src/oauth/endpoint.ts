@@ -33,7 +33,7 @@ export async function oauthEndpointFor(
     throw new AppError(
       'needs_reauthorization',
       connection.statusReason ?? 'The connection is not authorized yet; authorize it in Jira',
-      { extensions: { connectionId: connection.id, status: connection.status } },
+      { extensions: { connectionId: connection.id, connectionStatus: connection.status } },
     );
   }
   if (!grant) throw new AppError('not_found', `No grant for ${subject} on ${connection.id}`);
