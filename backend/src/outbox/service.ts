@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newSortableId } from '../db/ids.ts';
 import type { Db, Store } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
@@ -25,10 +25,9 @@ export interface NewOutboxItem {
 /** Far enough in the future to mean "not until someone releases the hold". */
 export const UNTIL_RELEASED = new Date('9999-12-31T00:00:00.000Z');
 
-/** Sortable ids: creation time (ms, base 36), position in its batch, then 80 random bits. */
-export function newOutboxId(now: Date, position = 0): string {
-  const time = now.getTime().toString(36).padStart(9, '0');
-  return `evt_${time}${position.toString(36).padStart(3, '0')}${randomBytes(10).toString('base64url')}`;
+/** Event ids sort by creation time, also within one millisecond in this process. */
+export function newOutboxId(now: Date): string {
+  return `evt_${newSortableId(now)}`;
 }
 
 /**
@@ -52,7 +51,7 @@ export async function enqueueOutboxItems(
       ids.push(seen);
       continue;
     }
-    const id = newOutboxId(now, rows.length);
+    const id = newOutboxId(now);
     if (key !== null) firstByKey.set(key, id);
     ids.push(id);
     rows.push({

@@ -13,6 +13,7 @@ import { createDcOAuth1Routes } from './dc/oauth1/routes.ts';
 import { createDcOAuth2Routes } from './dc/oauth2/routes.ts';
 import { createDcRoutes } from './dc/routes.ts';
 import type { SimDeps } from './deps.ts';
+import { createDevopsRoutes } from './devops/routes.ts';
 import { createForgeRoutes } from './forge/routes.ts';
 import { createGatewayRoutes } from './gateway/routes.ts';
 import { createSiteRoutes } from './site/routes.ts';
@@ -23,7 +24,12 @@ export function createSimApp(deps: SimDeps): Hono {
   app.use('*', createTrafficMiddleware(deps));
   app.route('/_sim', createControlRoutes(deps));
   app.route('/auth', createAuthServerRoutes(deps));
-  app.route('/api', createGatewayRoutes(deps, { routers: [createGatewayOAuthRoutes(deps)] }));
+  app.route(
+    '/api',
+    createGatewayRoutes(deps, {
+      routers: [createGatewayOAuthRoutes(deps), createDevopsRoutes(deps)],
+    }),
+  );
   app.route('/cloud', createSiteRoutes(deps));
   app.route(
     '/dc/jira',

@@ -1,0 +1,235 @@
+import { createRoute } from '@hono/zod-openapi';
+import {
+  CiTokenResponse,
+  CloudIdParam,
+  JiraCompatibleBuildsAccepted,
+  JiraCompatibleDeploymentsAccepted,
+} from '@testbridge/shared/api/devops';
+import { SubmitBuildsRequest } from '@testbridge/shared/jira/builds';
+import { SubmitDeploymentsInput } from '@testbridge/shared/jira/deployments';
+import type { Context } from 'hono';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { createRouter } from '../http/openapi.ts';
+import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { ciPrincipalOf, parseBasic, requireCi } from './ci-auth.ts';
+import { type CiPrincipal, checkCiClient, issueCiToken } from './credential-service.ts';
+import { acceptBuilds, acceptDeployments } from './ingest-service.ts';
+
+const security: Record<string, string[]>[] = [{ ciToken: [] }, { ciClient: [] }];
+
+/** RFC 6749 §5.2 error body, never cached. */
+function oauthError(
+  c: Context,
+  status: 400 | 401,
+  error: string,
+  description: string,
+  basic = false,
+) {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', pragma: 'no-cache' };
+  if (basic) headers['www-authenticate'] = 'Basic realm="testbridge-ci"';
+  return c.json({ error, error_description: description }, status, headers);
+}
+
+async function readParams(c: Context): Promise<URLSearchParams | undefined> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  const text = await c.req.text();
+  if (type.includes('application/x-www-form-urlencoded')) return new URLSearchParams(text);
+  if (!type.includes('json')) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') params.set(name, value);
+  }
+  return params;
+}
+
+/** Accepted audiences: none, Atlassian's own (clients written for Jira send it), or ours. */
+function audienceAllowed(deps: Deps, audience: string | null): boolean {
+  if (audience === null) return true;
+  const ours = new URL(deps.config.publicUrl);
+  return ['api.atlassian.com', ours.host, ours.origin, `${ours.origin}/`].includes(audience);
+}
+
+function requireSameSite(principal: CiPrincipal, cloudId: string): void {
+  if (principal.cloudId !== cloudId) {
+    throw new AppError(
+      'forbidden',
+      `These CI credentials may post only to Jira site ${principal.cloudId}, not ${cloudId}`,
+    );
+  }
+}
+
+/**
+ * What CI tools call, shaped like Atlassian's own API so a client written for Jira only changes
+ * its base URL: `POST /oauth/token` and the Builds/Deployments bulk endpoints.
+ * @see https://developer.atlassian.com/cloud/jira/software/rest/api-group-builds/
+ */
+export function devopsCiRoutes(deps: Deps) {
+  const router = createRouter();
+  router.use('/jira/*', requireCi(deps));
+  router.openAPIRegistry.registerComponent('securitySchemes', 'ciToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A token from `POST /oauth/token` for Testbridge-issued CI credentials',
+  });
+  router.openAPIRegistry.registerComponent('securitySchemes', 'ciClient', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Testbridge-issued CI client id and secret, sent directly',
+  });
+
+  router.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/oauth/token',
+    tags: ['DevOps'],
+    summary: 'A short-lived bearer token for CI credentials (RFC 6749 client_credentials)',
+    description:
+      'Form or JSON body with `grant_type=client_credentials`; the client authenticates with ' +
+      '`client_id`/`client_secret` in the body or HTTP Basic (not both). `audience` is optional.',
+    responses: {
+      200: jsonContent(CiTokenResponse, 'The token'),
+      400: { description: 'RFC 6749 error' },
+      401: { description: 'invalid_client' },
+    },
+  });
+  router.post('/oauth/token', async (c) => {
+    const params = await readParams(c);
+    if (!params) {
+      return oauthError(
+        c,
+        400,
+        'invalid_request',
+        'Send a JSON or application/x-www-form-urlencoded body',
+      );
+    }
+    const basic = parseBasic(c.req.header('authorization'));
+    if (basic && params.has('client_secret')) {
+      return oauthError(
+        c,
+        400,
+        'invalid_request',
+        'Authenticate with HTTP Basic or the body, not both',
+      );
+    }
+    const grantType = params.get('grant_type');
+    if (!grantType) return oauthError(c, 400, 'invalid_request', 'grant_type is required');
+    if (grantType !== 'client_credentials') {
+      return oauthError(c, 400, 'unsupported_grant_type', 'Only client_credentials is supported');
+    }
+    if (!audienceAllowed(deps, params.get('audience'))) {
+      return oauthError(c, 400, 'invalid_target', `Unknown audience ${params.get('audience')}`);
+    }
+    const clientId = basic?.id ?? params.get('client_id') ?? '';
+    const secret = basic?.secret ?? params.get('client_secret') ?? '';
+    if (basic && params.has('client_id') && params.get('client_id') !== basic.id) {
+      return oauthError(
+        c,
+        400,
+        'invalid_request',
+        'client_id does not match the Basic credentials',
+      );
+    }
+    const principal = clientId && secret ? await checkCiClient(deps, clientId, secret) : undefined;
+    if (!principal) {
+      return oauthError(
+        c,
+        401,
+        'invalid_client',
+        'Unknown, revoked or wrong client credentials',
+        Boolean(basic),
+      );
+    }
+    const token = await issueCiToken(deps, principal);
+    return c.json(
+      { access_token: token.accessToken, token_type: 'Bearer', expires_in: token.expiresIn },
+      200,
+      { 'cache-control': 'no-store', pragma: 'no-cache' },
+    );
+  });
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/jira/builds/0.1/cloud/{cloudId}/bulk',
+      tags: ['DevOps'],
+      summary: "Submit builds in Jira's own format (Jira-compatible)",
+      description:
+        "The body and answer of Jira's submitBuilds. Every build is committed to the outbox before " +
+        'the 202, then delivered to Jira; `events` tells where to follow each one.',
+      security,
+      request: { params: CloudIdParam, body: jsonBody(SubmitBuildsRequest) },
+      responses: {
+        202: jsonContent(JiraCompatibleBuildsAccepted, 'Accepted for delivery'),
+        ...problemResponses,
+        403: problemResponse('The CI credentials are for another Jira site'),
+      },
+    }),
+    async (c) => {
+      const principal = ciPrincipalOf(c);
+      requireSameSite(principal, c.req.valid('param').cloudId);
+      const { builds, ...envelope } = c.req.valid('json');
+      const events = await acceptBuilds(deps, principal, envelope, builds);
+      return c.json(
+        {
+          acceptedBuilds: builds.map((b) => ({
+            pipelineId: b.pipelineId,
+            buildNumber: b.buildNumber,
+          })),
+          rejectedBuilds: [],
+          unknownIssueKeys: [],
+          unknownAssociations: [],
+          events,
+        },
+        202,
+      );
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/jira/deployments/0.1/cloud/{cloudId}/bulk',
+      tags: ['DevOps'],
+      summary: "Submit deployments in Jira's own format (Jira-compatible)",
+      description:
+        "The body and answer of Jira's submitDeployments; `environment.type` may be left out (the " +
+        "site's environment rules decide it).",
+      security,
+      request: { params: CloudIdParam, body: jsonBody(SubmitDeploymentsInput) },
+      responses: {
+        202: jsonContent(JiraCompatibleDeploymentsAccepted, 'Accepted for delivery'),
+        ...problemResponses,
+        403: problemResponse('The CI credentials are for another Jira site'),
+      },
+    }),
+    async (c) => {
+      const principal = ciPrincipalOf(c);
+      requireSameSite(principal, c.req.valid('param').cloudId);
+      const { deployments, ...envelope } = c.req.valid('json');
+      const events = await acceptDeployments(deps, principal, envelope, deployments);
+      return c.json(
+        {
+          acceptedDeployments: deployments.map((d) => ({
+            pipelineId: d.pipeline.id,
+            environmentId: d.environment.id,
+            deploymentSequenceNumber: d.deploymentSequenceNumber,
+          })),
+          rejectedDeployments: [],
+          unknownIssueKeys: [],
+          unknownAssociations: [],
+          events,
+        },
+        202,
+      );
+    },
+  );
+
+  return router;
+}

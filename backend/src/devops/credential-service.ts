@@ -1,0 +1,164 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { CiCredential, CreatedCiCredential } from '@testbridge/shared/api/devops';
+import { newSortableId } from '../db/ids.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import {
+  type CiCredentialRow,
+  type CredentialWithSite,
+  createCiCredentialRepo,
+} from './credential-repo.ts';
+import { createDevopsSiteRepo } from './repo.ts';
+
+type CredentialDeps = Pick<Deps, 'store' | 'clock' | 'logger' | 'config'>;
+
+/** Lifetime of a bearer token from `POST /oauth/token`. */
+export const CI_TOKEN_TTL_SECONDS = 3600;
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** A CI tool, authenticated: allowed to post builds and deployments for one DevOps site. */
+export interface CiPrincipal {
+  credentialId: string;
+  clientId: string;
+  siteId: string;
+  /** The Jira Cloud site the DevOps site is. */
+  cloudId: string;
+}
+
+function principalOf(found: CredentialWithSite): CiPrincipal {
+  const { credential, cloudId } = found;
+  return {
+    credentialId: credential.id,
+    clientId: credential.clientId,
+    siteId: credential.siteId,
+    cloudId,
+  };
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+
+function sameHash(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function toCiCredential(row: CiCredentialRow): CiCredential {
+  return {
+    id: row.id,
+    siteId: row.siteId,
+    name: row.name,
+    clientId: row.clientId,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Issues client credentials for a site; the answer is the only time the secret is shown. */
+export async function issueCiCredential(
+  deps: CredentialDeps,
+  siteId: string,
+  name: string,
+): Promise<CreatedCiCredential> {
+  const now = deps.clock.now();
+  const clientSecret = `tbcs_${randomBytes(32).toString('base64url')}`;
+  const row: CiCredentialRow = {
+    id: `dvc_${newSortableId(now)}`,
+    siteId,
+    name,
+    clientId: `tbci_${randomBytes(12).toString('base64url')}`,
+    secretHash: sha256(clientSecret),
+    createdAt: now,
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await deps.store.transaction(async (tx) => {
+    if (!(await createDevopsSiteRepo(deps.store.tables).findById(tx, siteId))) {
+      throw new AppError('not_found', `No DevOps site ${siteId}`);
+    }
+    await createCiCredentialRepo(deps.store.tables).insert(tx, row);
+  });
+  deps.logger.info({ siteId, credentialId: row.id }, 'ci credential issued');
+  return { ...toCiCredential(row), clientSecret, tokenUrl: `${deps.config.publicUrl}/oauth/token` };
+}
+
+export async function listCiCredentials(
+  deps: Pick<Deps, 'store'>,
+  siteId: string,
+): Promise<CiCredential[]> {
+  const rows = await createCiCredentialRepo(deps.store.tables).listBySite(deps.store.db, siteId);
+  return rows.map(toCiCredential);
+}
+
+/** Revokes credentials and every token issued with them, at once. */
+export async function revokeCiCredential(
+  deps: CredentialDeps,
+  siteId: string,
+  credentialId: string,
+): Promise<void> {
+  const repo = createCiCredentialRepo(deps.store.tables);
+  const now = deps.clock.now();
+  await deps.store.transaction(async (tx) => {
+    const row = await repo.findById(tx, credentialId);
+    if (!row || row.siteId !== siteId || row.revokedAt) {
+      throw new AppError('not_found', `No active CI credential ${credentialId} on ${siteId}`);
+    }
+    await repo.revoke(tx, credentialId, now);
+  });
+  deps.logger.info({ siteId, credentialId }, 'ci credential revoked');
+}
+
+/** Checks a client id and secret; undefined when unknown, revoked or wrong. */
+export async function checkCiClient(
+  deps: CredentialDeps,
+  clientId: string,
+  clientSecret: string,
+): Promise<CiPrincipal | undefined> {
+  const repo = createCiCredentialRepo(deps.store.tables);
+  const found = await repo.findActiveByClientId(deps.store.db, clientId);
+  if (!found || !sameHash(found.credential.secretHash, sha256(clientSecret))) return undefined;
+  await touch(deps, found.credential);
+  return principalOf(found);
+}
+
+/** A short-lived bearer token for an authenticated CI client (stored hashed). */
+export async function issueCiToken(
+  deps: CredentialDeps,
+  principal: CiPrincipal,
+): Promise<{ accessToken: string; expiresIn: number }> {
+  const repo = createCiCredentialRepo(deps.store.tables);
+  const now = deps.clock.now();
+  const accessToken = `tbat_${randomBytes(32).toString('base64url')}`;
+  await deps.store.transaction(async (tx) => {
+    await repo.deleteExpiredTokens(tx, now);
+    await repo.insertToken(tx, {
+      tokenHash: sha256(accessToken),
+      credentialId: principal.credentialId,
+      expiresAt: new Date(now.getTime() + CI_TOKEN_TTL_SECONDS * 1000),
+      createdAt: now,
+    });
+  });
+  return { accessToken, expiresIn: CI_TOKEN_TTL_SECONDS };
+}
+
+/** The CI client behind a bearer token from `/oauth/token`; undefined when unknown or expired. */
+export async function checkCiToken(
+  deps: CredentialDeps,
+  token: string,
+): Promise<CiPrincipal | undefined> {
+  if (!token.startsWith('tbat_')) return undefined;
+  const repo = createCiCredentialRepo(deps.store.tables);
+  const found = await repo.findLiveToken(deps.store.db, sha256(token), deps.clock.now());
+  if (!found) return undefined;
+  await touch(deps, found.credential);
+  return principalOf(found);
+}
+
+async function touch(deps: CredentialDeps, row: CiCredentialRow): Promise<void> {
+  const now = deps.clock.now();
+  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
+  await deps.store.transaction((tx) =>
+    createCiCredentialRepo(deps.store.tables).touch(tx, row.id, now),
+  );
+}
