@@ -5,6 +5,9 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
 import type { Deps } from './deps.ts';
+import { devopsApiRoutes } from './devops/api-routes.ts';
+import { devopsCiRoutes } from './devops/ci-routes.ts';
+import { devopsSiteRoutes } from './devops/site-routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { Env } from './http/env.ts';
@@ -15,6 +18,7 @@ import { renderProblem, toAppError } from './http/problem.ts';
 import { whoAmIRoutes } from './http/whoami.ts';
 import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
+import { outboxRoutes } from './outbox/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -46,6 +50,10 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/connections', connectionRoutes(deps, authenticate));
   app.route('/api/v1/connections', oauthRoutes(deps, authenticate));
   app.route('/', oauthCallbackRoutes(deps));
+  app.route('/api/v1/devops/sites', devopsSiteRoutes(deps, authenticate));
+  app.route('/api/v1/devops', devopsApiRoutes(deps, authenticate));
+  app.route('/api/v1/outbox', outboxRoutes(deps, authenticate));
+  app.route('/', devopsCiRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
