@@ -8,6 +8,7 @@ import type { Rng } from './core/rng.ts';
 import type { OAuth1Store } from './dc/oauth1/oauth1-store.ts';
 import type { ForgeSigner } from './forge/fit.ts';
 import type { SimSettings } from './settings.ts';
+import type { WebhookStore } from './webhooks/store.ts';
 import type { World } from './world/types.ts';
 
 export interface SimDeps {
@@ -26,6 +27,8 @@ export interface SimDeps {
   rng: Rng;
   /** Outgoing HTTP (webhook deliveries). */
   outgoingFetch: typeof fetch;
-  /** Real delay for latency faults (tests may inject an instant one). */
+  /** Real delay for latency faults and webhook retry wake-ups (tests may inject an instant one). */
   sleep: (ms: number) => Promise<void>;
+  /** Webhook registrations, delivery queue and failures (`webhooks/`). */
+  webhooks: WebhookStore;
 }

@@ -44,6 +44,10 @@ import type { InvocationTokenInput } from './forge/fit.ts';
 import { createForgeSigner, FORGE_JWKS_PATH } from './forge/fit.ts';
 import type { SimSettings } from './settings.ts';
 import { createDefaultSettings } from './settings.ts';
+import { startWebhookDispatch } from './webhooks/dispatch.ts';
+import type { SimWebhooks } from './webhooks/sim-api.ts';
+import { createSimWebhooks } from './webhooks/sim-api.ts';
+import { createWebhookStore } from './webhooks/store.ts';
 import type { WorldListener } from './world/events.ts';
 import { createWorld, DEFAULT_SEED } from './world/seed.ts';
 import type { World } from './world/types.ts';
@@ -126,6 +130,8 @@ export interface Sim {
   signInvocationToken(input: InvocationTokenInput): Promise<string>;
   forgeAppId: string;
   forgeJwksUrl: string;
+  /** Outgoing webhooks: `await sim.webhooks.flush()` until deliveries settle; attempts, failures. */
+  webhooks: SimWebhooks;
 }
 
 function resolveRequest(baseUrl: string, input: FetchInput, init?: RequestInit): Request {
@@ -160,8 +166,10 @@ export function createSim(options: SimOptions): Sim {
     rng: createRng(seed + 3),
     outgoingFetch: options.fetch ?? fetch,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    webhooks: createWebhookStore(),
   };
   const app = createSimApp(deps);
+  startWebhookDispatch(deps);
 
   const simFetch = async (input: FetchInput, init?: RequestInit): Promise<Response> => {
     const request = resolveRequest(baseUrl, input, init);
@@ -219,6 +227,7 @@ export function createSim(options: SimOptions): Sim {
     signInvocationToken: (input) => deps.forge.sign(input, deps.settings.forgeTokenTtlSeconds),
     forgeAppId: deps.forge.appId,
     forgeJwksUrl: `${baseUrl}${FORGE_JWKS_PATH}`,
+    webhooks: createSimWebhooks(deps),
   };
 }
 

@@ -30,6 +30,12 @@ export interface SimSettings {
   oauth1RequestTokenTtlMs: number;
   /** Forge Invocation Token lifetime (25 s in Atlassian's example). */
   forgeTokenTtlSeconds: number;
+  /** Lifetime of a REST-registered (dynamic) webhook, extended by refresh (Atlassian: 30 days). */
+  dynamicWebhookTtlMs: number;
+  /** Delays before each webhook retry; its length is the retry count (UNCONFIRMED: "up to five retries, 5–15 min apart"). */
+  webhookRetryDelaysMs: number[];
+  /** Lifetime of the JWT on dynamic-webhook deliveries (~15 min reported; UNCONFIRMED). */
+  webhookJwtTtlSeconds: number;
 }
 
 export function createDefaultSettings(): SimSettings {
@@ -46,5 +52,8 @@ export function createDefaultSettings(): SimSettings {
     oauth1AccessTokenTtlSeconds: 157_680_000,
     oauth1RequestTokenTtlMs: 10 * MINUTE,
     forgeTokenTtlSeconds: 25,
+    dynamicWebhookTtlMs: 30 * DAY,
+    webhookRetryDelaysMs: [5, 10, 15, 15, 15].map((minutes) => minutes * MINUTE),
+    webhookJwtTtlSeconds: 900,
   };
 }

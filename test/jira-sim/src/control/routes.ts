@@ -9,6 +9,7 @@ import { parseJsonBody } from '../core/body.ts';
 import { faultSpecSchema } from '../core/faults.ts';
 import { redactRequest } from '../core/request-log.ts';
 import type { SimDeps } from '../deps.ts';
+import { createWebhookControlRoutes } from '../webhooks/sim-api.ts';
 import { createCredentialControlRoutes } from './credential-routes.ts';
 import { createWorldControlRoutes } from './world-routes.ts';
 
@@ -74,5 +75,6 @@ export function createControlRoutes(deps: SimDeps): Hono {
 
   app.route('/', createWorldControlRoutes(deps));
   app.route('/', createCredentialControlRoutes(deps));
+  app.route('/', createWebhookControlRoutes(deps));
   return app;
 }

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import type { CloudEnv } from '../auth/principal.ts';
 import { userOf } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
+import { createCloudWebhookRoutes } from '../webhooks/routes.ts';
 import { createCloudMyselfRoutes } from './myself.ts';
 import { createCloudPlatformRoutes } from './platform-routes.ts';
 import { createCloudServerInfoRoutes } from './server-info.ts';
@@ -21,5 +22,6 @@ export function createCloudRestRoutes(deps: SimDeps): Hono<CloudEnv> {
   router.route('/', createCloudMyselfRoutes());
   router.route('/', createCloudServerInfoRoutes(deps));
   router.route('/', createCloudPlatformRoutes(deps));
+  router.route('/', createCloudWebhookRoutes(deps));
   return router;
 }

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
+import { createDcWebhookRoutes } from '../webhooks/routes.ts';
 import { createDcMyselfRoutes } from './myself.ts';
 import { createDcPlatformRoutes } from './platform-routes.ts';
 import { createDcServerInfoRoutes } from './server-info.ts';
@@ -11,5 +12,6 @@ export function createDcRestRoutes(deps: SimDeps): Hono<DcEnv> {
   router.route('/', createDcMyselfRoutes());
   router.route('/', createDcServerInfoRoutes(deps));
   router.route('/', createDcPlatformRoutes(deps));
+  router.route('/', createDcWebhookRoutes(deps));
   return router;
 }
