@@ -6,6 +6,8 @@ import { rotateKeyFile } from './crypto/keyring.ts';
 import { resealAll } from './crypto/reseal.ts';
 import { SEALED_COLUMNS } from './db/sealed-columns.ts';
 import { createDeps, keyFilePath } from './deps.ts';
+import { createDevopsSenders } from './devops/sender.ts';
+import { startForwarder } from './outbox/loop.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -61,6 +63,8 @@ async function runServer(config: Config): Promise<void> {
     );
   }
   const app = createApp(deps);
+  // Delivers the outbox (builds, deployments …) in the background; stopped before the store closes.
+  const forwarder = startForwarder(deps, createDevopsSenders(deps));
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -83,6 +87,7 @@ async function runServer(config: Config): Promise<void> {
     }, config.shutdownGraceMs);
     force.unref();
     server.close(async () => {
+      await forwarder.stop();
       await deps.store.close();
       deps.logger.info('stopped');
       process.exit(0);
