@@ -264,9 +264,9 @@ export type DevopsEventQuery = z.infer<typeof DevopsEventQuery>;
  */
 export const JiraCompatibleBuildsAccepted = z.object({
   acceptedBuilds: z.array(z.object({ pipelineId: z.string(), buildNumber: z.number() })),
-  rejectedBuilds: z.array(z.never()),
+  rejectedBuilds: z.array(z.unknown()).max(0),
   unknownIssueKeys: z.array(z.string()),
-  unknownAssociations: z.array(z.never()),
+  unknownAssociations: z.array(z.unknown()).max(0),
   events: z.array(AcceptedDevopsEvent),
 });
 
@@ -279,9 +279,9 @@ export const JiraCompatibleDeploymentsAccepted = z.object({
       deploymentSequenceNumber: z.number(),
     }),
   ),
-  rejectedDeployments: z.array(z.never()),
+  rejectedDeployments: z.array(z.unknown()).max(0),
   unknownIssueKeys: z.array(z.string()),
-  unknownAssociations: z.array(z.never()),
+  unknownAssociations: z.array(z.unknown()).max(0),
   events: z.array(AcceptedDevopsEvent),
 });
 
