@@ -94,7 +94,11 @@ export function complete(
   });
 }
 
-export function jiraMyself(t: OAuthTestApp, connectionId: string, headers = t.asAdmin()) {
+export function jiraMyself(
+  t: OAuthTestApp,
+  connectionId: string,
+  headers: Record<string, string> = t.asAdmin(),
+) {
   return t.app.request(`/api/v1/connections/${connectionId}/jira-myself`, { headers });
 }
 
