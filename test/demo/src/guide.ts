@@ -1,5 +1,4 @@
 /** The "try this" text `npm run demo` prints once both servers answer. */
-import { createHash, randomBytes } from 'node:crypto';
 import { CLOUD_USERS, SEEDED } from '@testbridge/jira-sim';
 
 /** What the guide needs to know about the running demo. */
@@ -14,32 +13,19 @@ function quoteJson(value: unknown): string {
   return `'${JSON.stringify(value)}'`;
 }
 
-/** Renders the guide: the admin key, curl commands for two connections, and the consent pages. */
+/** Renders the guide: the admin key, curl commands for token and OAuth connections, the consent steps. */
 export function renderGuide(input: GuideInput): string {
   const { simUrl, backendUrl, adminKey } = input;
   const callback = `${backendUrl}/oauth/callback`;
-  const cloudAuthorize = `${simUrl}/auth/authorize?${new URLSearchParams({
-    audience: 'api.atlassian.com',
-    client_id: SEEDED.oauthApp.clientId,
-    scope: 'read:jira-work read:jira-user write:jira-work offline_access',
-    redirect_uri: callback,
-    state: 'demo',
-    response_type: 'code',
-    prompt: 'consent',
-  })}`;
-  const verifier = randomBytes(32).toString('base64url');
-  const dcAuthorize = `${simUrl}/dc/jira/rest/oauth2/latest/authorize?${new URLSearchParams({
-    client_id: SEEDED.dcOAuthClient.clientId,
-    redirect_uri: callback,
-    response_type: 'code',
-    scope: 'WRITE',
-    state: 'demo',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  })}`;
-  const post = (body: unknown) =>
-    `curl -s -X POST ${backendUrl}/api/v1/connections -H "Authorization: Bearer $TB" \\\n` +
-    `    -H 'Content-Type: application/json' -d ${quoteJson(body)}`;
+  const api = `${backendUrl}/api/v1/connections`;
+  const auth = '-H "Authorization: Bearer $TB"';
+  const json = "-H 'Content-Type: application/json'";
+  const post = (body: unknown, path = '') =>
+    `curl -s -X POST ${api}${path} ${auth} \\\n    ${json} -d ${quoteJson(body)}`;
+  const oauth1Body =
+    `{name:'DC (OAuth 1.0a)',jiraUrl:'${simUrl}/dc/jira',auth:{type:'oauth1',` +
+    `consumerKey:'${SEEDED.oauth1Consumer.consumerKey}',privateKey:` +
+    `require('fs').readFileSync('test/jira-sim/fixtures/oauth1-consumer-private.pem','utf8')}}`;
   return `
 Testbridge demo is running
   backend    ${backendUrl}   API reference ${backendUrl}/docs
@@ -71,14 +57,32 @@ Try this:
 
   curl -s -H "Authorization: Bearer $TB" ${backendUrl}/api/v1/connections
 
-Consent pages (open in a browser; they redirect to ${callback}):
-  Atlassian 3LO consent (logged in as ${CLOUD_USERS.alice.email}; add &login_hint=<e-mail> for another user):
-    ${cloudAuthorize}
-  Jira DC OAuth 2.0 consent (PKCE; code_verifier ${verifier}):
-    ${dcAuthorize}
-  Jira DC OAuth 1.0a approval: ${simUrl}/dc/jira/plugins/servlet/oauth/authorize?oauth_token=<request token>
-    (request tokens come from a signed POST to /dc/jira/plugins/servlet/oauth/request-token by
-    consumer ${SEEDED.oauth1Consumer.consumerKey}, key test/jira-sim/fixtures/oauth1-consumer-private.pem)
+OAuth connections (the consent pages are the simulator's; they send you back to ${callback}):
+  # Jira Cloud 3LO with Testbridge's app (ATLASSIAN_CLIENT_ID=${SEEDED.oauthApp.clientId})
+  ${post({ name: 'Acme (3LO)', jiraUrl: `${simUrl}/cloud/acme`, auth: { type: 'cloud_oauth2', app: 'testbridge' } }, '/oauth')}
+  # Jira Data Center OAuth 2.0 application link
+  ${post(
+    {
+      name: 'DC (OAuth 2.0)',
+      jiraUrl: `${simUrl}/dc/jira`,
+      auth: {
+        type: 'dc_oauth2',
+        clientId: SEEDED.dcOAuthClient.clientId,
+        clientSecret: SEEDED.dcOAuthClient.clientSecret,
+      },
+    },
+    '/oauth',
+  )}
+  # Jira Data Center OAuth 1.0a with the simulator's test key pair (run from the repository root)
+  node -e "console.log(JSON.stringify(${oauth1Body}))" | \\
+    curl -s -X POST ${api}/oauth ${auth} ${json} -d @-
+
+  Then, with the connection id <id> from the answer:
+  curl -s -X POST ${api}/<id>/authorizations ${auth}     (OAuth 1.0a: add ?callback=oob)
+  Open its authorizationUrl in a browser (you are ${CLOUD_USERS.alice.email} on Cloud, admin on Data
+  Center), click Accept/Allow, copy the verification code the callback page shows (OAuth 1.0a oob:
+  the verifier Jira shows), and finish with the flowId from the answer:
+  ${post({ code: '<code>' }, '/<id>/authorizations/<flowId>/complete')}
 
 Simulator control API: ${simUrl}/_sim (requests, faults, clock, world). Ctrl-C stops both.
 `;
