@@ -23,6 +23,7 @@ const OPERATIONS = [
   'PUT /rest/api/3/webhook/refresh',
   'POST /rest/api/3/version',
   'PUT /rest/api/3/version/{id}',
+  'POST /rest/api/3/version/{id}/move',
 ];
 
 /** Documentation-only OpenAPI keys that a validator does not need. */

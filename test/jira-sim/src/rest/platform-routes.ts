@@ -16,10 +16,12 @@ import { createCloudRemoteLinkRoutes, createDcRemoteLinkRoutes } from './remote-
 import { createCloudSearchRoutes, createDcSearchRoutes } from './search.ts';
 import { createCloudTransitionRoutes, createDcTransitionRoutes } from './transitions.ts';
 import { createCloudUserRoutes, createDcUserRoutes } from './users.ts';
+import { createCloudVersionRoutes, createDcVersionRoutes } from './versions.ts';
 
 export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   const router = new Hono<CloudEnv>();
   router.route('/', createCloudProjectRoutes(deps));
+  router.route('/', createCloudVersionRoutes(deps));
   router.route('/', createCloudIssueRoutes(deps));
   router.route('/', createCloudSearchRoutes(deps));
   router.route('/', createCloudUserRoutes());
@@ -34,6 +36,7 @@ export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
 export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   const router = new Hono<DcEnv>();
   router.route('/', createDcProjectRoutes(deps));
+  router.route('/', createDcVersionRoutes(deps));
   router.route('/', createDcIssueRoutes(deps));
   router.route('/', createDcSearchRoutes(deps));
   router.route('/', createDcUserRoutes());
