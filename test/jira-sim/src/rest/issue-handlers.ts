@@ -11,7 +11,7 @@ import { addComment, createIssue, deleteIssue, updateIssue } from '../world/issu
 import { findProject } from '../world/read.ts';
 import type { Issue, User } from '../world/types.ts';
 import type { RestCall, RestRequest } from './call.ts';
-import { can, requireUser, requireVisibleIssue, restBase } from './call.ts';
+import { can, ISSUE_NOT_FOUND, requireUser, requireVisibleIssue, restBase } from './call.ts';
 import { cannotBeSet } from './issue-fields.ts';
 import type { DraftResult, IssueUpdateBody } from './issue-update.ts';
 import { buildDraft, issueUpdateBody } from './issue-update.ts';
@@ -139,10 +139,7 @@ export async function putIssue(deps: SimDeps, req: RestRequest): Promise<Respons
   );
   const user = requireUser(call);
   const project = findProject(call.instance, issue.projectId);
-  if (!project)
-    return failWith(
-      jiraError(404, ['Issue does not exist or you do not have permission to see it.']),
-    );
+  if (!project) return failWith(jiraError(404, [ISSUE_NOT_FOUND]));
   if (!can(call, 'EDIT_ISSUES', issue.projectId)) badRequest(lockedErrors(body));
   const result = buildDraft(body, { call, project, issue }, new Set());
   if (Object.keys(result.errors).length > 0) badRequest(result.errors);

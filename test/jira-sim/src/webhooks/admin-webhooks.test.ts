@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFixedClock } from '../core/clock.ts';
 import { adf, createRestTestKit, jsonInit, readObject } from '../rest/test-kit.ts';
 import { must } from '../testing.ts';
+import { updateProject } from '../world/project-changes.ts';
 import { findProject, listProjectVersions } from '../world/read.ts';
 import { releaseVersion } from '../world/version-changes.ts';
 import { createReceiver } from './test-receiver.ts';
@@ -131,6 +132,42 @@ describe('admin webhooks (Cloud site URL)', () => {
       webhookEvent: 'jira:version_released',
       timestamp: kit.sim.clock.now(),
       version: { id: unreleased.id, name: unreleased.name, released: true },
+    });
+  });
+
+  it('delivers project, issue deletion and link deletion events', async () => {
+    const { receiver, kit } = setup();
+    const events = [
+      'project_updated',
+      'jira:issue_deleted',
+      'issuelink_deleted',
+      'issuelink_created',
+    ];
+    await kit.site('alice', '/rest/webhooks/1.0/webhook', jsonInit('POST', { ...HOOK, events }));
+    const tb = must(findProject(kit.acme, 'TB'));
+    updateProject(kit.sim.world, kit.acme, tb.id, { name: 'Testbridge Renamed' }, kit.alice);
+    const link = {
+      type: { name: 'Relates' },
+      inwardIssue: { key: 'TB-4' },
+      outwardIssue: { key: 'TB-5' },
+    };
+    const created = await kit.site('alice', '/rest/api/3/issueLink', jsonInit('POST', link));
+    const linkId = created.headers.get('location')?.split('/').at(-1) ?? '';
+    await kit.site('alice', `/rest/api/3/issueLink/${linkId}`, { method: 'DELETE' });
+    await kit.site('alice', '/rest/api/3/issue/TB-6', { method: 'DELETE' });
+    await kit.sim.webhooks.flush();
+    expect(receiver.received.map((r) => r.json.webhookEvent)).toEqual([
+      'project_updated',
+      'issuelink_created',
+      'issuelink_deleted',
+      'jira:issue_deleted',
+    ]);
+    expect(receiver.received[0]?.json).toMatchObject({
+      project: { key: 'TB', name: 'Testbridge Renamed' },
+    });
+    expect(receiver.received[3]?.json).toMatchObject({
+      issue: { key: 'TB-6' },
+      user: { accountId: kit.alice.id },
     });
   });
 
