@@ -1,6 +1,7 @@
 import { Problem } from '@testbridge/shared';
 import { Connection, ConnectionEventPage } from '@testbridge/shared/api/connections';
 import { AuthorizationFlow } from '@testbridge/shared/api/oauth';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
@@ -233,35 +234,43 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
     ).toHaveLength(1);
   });
 
-  it('keeps tokens, the client secret and used codes out of responses, logs and the store', async () => {
-    const connection = await connectCloud(t, 'Secrets');
-    const me = await jiraMyself(t, connection.id);
-    expect(me.status).toBe(200);
-    const issued = t.sim.requests
-      .list({ path: '/auth/oauth/token', method: 'POST' })
-      .map((request) => request.status);
-    expect(issued.length).toBeGreaterThan(0);
-    const logs = t.logs.text();
-    expect(logs).not.toMatch(/sim_at_|sim_rt_|sim-3lo-secret/);
-    const dump =
-      JSON.stringify(
-        await t.deps.store.query(
-          t.deps.store.db,
-          (await import('drizzle-orm')).sql`SELECT * FROM grants`,
-        ),
-      ) +
-      JSON.stringify(
-        await t.deps.store.query(
-          t.deps.store.db,
-          (await import('drizzle-orm')).sql`SELECT * FROM oauth_flows`,
-        ),
-      ) +
-      JSON.stringify(
-        await t.deps.store.query(
-          t.deps.store.db,
-          (await import('drizzle-orm')).sql`SELECT * FROM connections`,
-        ),
-      );
-    expect(dump).not.toMatch(/sim_at_|sim_rt_|sim-3lo-secret/);
+  it('keeps tokens, secrets and used codes out of every response, log line and the store', async () => {
+    const { connection } = await createOAuthConnection(t, {
+      name: 'Secrets',
+      jiraUrl: `${t.sim.baseUrl}/cloud/acme`,
+      auth: {
+        type: 'cloud_oauth2',
+        app: 'own',
+        clientId: 'sim-3lo-client',
+        clientSecret: 'sim-3lo-secret',
+      },
+    });
+    const flow = await startFlow(t, connection.id);
+    const consent = t.sim.approveConsent(flow.authorizationUrl, {
+      cloudId: 'e745c11f-8b46-4ed4-b3cb-313a679e1d9f',
+    });
+    const page = await followCallback(t, consent.redirectUrl);
+    const code = page.code ?? 'missing';
+    const done = await complete(t, connection.id, flow.flowId, {
+      code,
+      cloudId: 'e745c11f-8b46-4ed4-b3cb-313a679e1d9f',
+    });
+    expect(done.status).toBe(200);
+    advance(t, 2 * 3_600_000);
+    expect((await jiraMyself(t, connection.id)).status).toBe(200);
+
+    const secrets = /sim_at_|sim_rt_|sim-3lo-secret/;
+    const used = new RegExp(code.replaceAll('-', '-?'));
+    expect(t.responses.join('\n')).not.toMatch(secrets);
+    expect(t.logs.text()).not.toMatch(secrets);
+    expect(t.logs.text()).not.toMatch(used);
+    const rows = await Promise.all(
+      ['grants', 'oauth_flows', 'connections', 'connection_events'].map((table) =>
+        t.deps.store.query(t.deps.store.db, sql`SELECT * FROM ${sql.identifier(table)}`),
+      ),
+    );
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toMatch(secrets);
+    expect(dump).not.toMatch(used);
   });
 });

@@ -4,7 +4,11 @@ import { AuthorizationFlow, OAuthConnectionCreated } from '@testbridge/shared/ap
 import { expect } from 'vitest';
 import { createFixedClock, createTestApp, type StoreKind } from '../testing/index.ts';
 
-export type OAuthTestApp = Awaited<ReturnType<typeof createTestApp>> & { sim: Sim };
+export type OAuthTestApp = Awaited<ReturnType<typeof createTestApp>> & {
+  sim: Sim;
+  /** Every response body the app gave, to check that no secret ever left. */
+  responses: string[];
+};
 
 export const START = '2026-03-02T09:00:00Z';
 export const json = { 'content-type': 'application/json' };
@@ -28,7 +32,14 @@ export async function createOAuthTestApp(
       PUBLIC_URL: 'http://testbridge.test',
     },
   });
-  return { ...t, sim };
+  const responses: string[] = [];
+  const request = t.app.request.bind(t.app);
+  t.app.request = async (...args: Parameters<typeof request>) => {
+    const res = await request(...args);
+    responses.push(`${[...res.headers].join(' ')} ${await res.clone().text()}`);
+    return res;
+  };
+  return { ...t, sim, responses };
 }
 
 /** The last error logged, to explain a failed expectation. */
