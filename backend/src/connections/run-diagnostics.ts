@@ -1,6 +1,7 @@
 import type { ConnectionDiagnostics } from '@testbridge/shared/api/connections';
 import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
+import { oauthEndpointFor } from '../oauth/endpoint.ts';
 import { diagnoseConnection } from './diagnostics.ts';
 import { isTokenAuth, tokenEndpointFor } from './endpoint.ts';
 import { createConnectionRepo } from './repo.ts';
@@ -19,8 +20,13 @@ export async function runDiagnostics(
   const row = await repo.findById(deps.store.db, id);
   if (!row) throw new AppError('not_found', `No connection ${id}`);
   const grant = await repo.findGrant(deps.store.db, id, '');
-  const endpoint =
-    grant && isTokenAuth(row.authType) ? tokenEndpointFor(deps, row, grant) : undefined;
+  // OAuth grants come from the oauth feature, which owns their refresh; a connection that is not
+  // (or no longer) authorized is reported by the 'authenticated' check.
+  const endpoint = !grant
+    ? undefined
+    : isTokenAuth(row.authType)
+      ? tokenEndpointFor(deps, row, grant)
+      : await oauthEndpointFor(deps, row, '').catch(() => undefined);
   const diagnostics = await diagnoseConnection(deps, row, grant, endpoint);
   const count = (result: string) => diagnostics.checks.filter((c) => c.result === result).length;
   await deps.store.transaction(async (tx) => {

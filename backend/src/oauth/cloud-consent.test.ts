@@ -70,6 +70,13 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
     expect(got.grantedScopes).toEqual(
       expect.arrayContaining(['read:jira-work', 'read:jira-user', 'write:jira-work']),
     );
+    // Diagnostics ran after connecting, through the gateway with the new grant.
+    expect(got.diagnostics?.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'authenticated', result: 'pass' }),
+        expect.objectContaining({ name: 'scopes', result: 'pass' }),
+      ]),
+    );
 
     const me = await jiraMyself(t, connection.id);
     expect(me.status).toBe(200);
@@ -81,7 +88,7 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
       t.sim.requests.list({
         path: '/api/ex/jira/e745c11f-8b46-4ed4-b3cb-313a679e1d9f/rest/api/3/myself',
       }),
-    ).toHaveLength(1);
+    ).toHaveLength(2); // the diagnostics' and ours
 
     const history = ConnectionEventPage.parse(
       await (
@@ -90,7 +97,11 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
         })
       ).json(),
     );
-    expect(history.items.map((event) => event.type)).toEqual(['authorized', 'created']);
+    expect(history.items.map((event) => event.type)).toEqual([
+      'diagnostics_run',
+      'authorized',
+      'created',
+    ]);
   });
 
   it('refuses a wrong, a reused, an expired code and one pasted by another caller', async () => {
@@ -231,7 +242,7 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
       t.sim.requests.list({
         path: '/api/ex/jira/29173f62-6e5f-4147-a120-2e54bd02b2c0/rest/api/3/myself',
       }),
-    ).toHaveLength(1);
+    ).toHaveLength(2); // the diagnostics' and ours
   });
 
   it('keeps tokens, secrets and used codes out of every response, log line and the store', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorizationFlow } from '@testbridge/shared/api/oauth';
+import { runDiagnostics } from '../connections/run-diagnostics.ts';
 import { actorOf, recordConnectionEvent } from '../connections/service.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import type { Caller } from '../http/env.ts';
@@ -129,6 +130,8 @@ export async function completeAuthorization(
     return { ...current, status: 'completed' as const };
   });
   deps.logger.info({ connectionId, flowId, subject }, 'oauth authorization completed');
+  // Diagnostics run after connecting (their failures are reported in them, never thrown).
+  if (subject === '') await runDiagnostics(deps, connectionId, caller);
   return toAuthorizationFlow(result, connection.authType);
 }
 

@@ -129,6 +129,10 @@ describe('Data Center OAuth 2.0 and OAuth 1.0a application links', () => {
         })
       ).json(),
     );
-    expect(history.items.map((event) => event.type)).toEqual(['authorized', 'created']);
+    expect(history.items.map((event) => event.type)).toEqual([
+      'diagnostics_run',
+      'authorized',
+      'created',
+    ]);
   });
 });
