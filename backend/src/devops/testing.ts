@@ -82,6 +82,8 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
   return {
     t,
     sim,
+    /** The simulator as the backend's fetch (for deps opened again on the same store). */
+    simFetch,
     site,
     ci,
     ciToken,
