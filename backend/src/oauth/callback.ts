@@ -41,7 +41,7 @@ export async function handleOAuthCallback(
     : state
       ? await repo.findFlowByState(deps.store.db, hashSecret(state))
       : undefined;
-  if (!flow || flow.status !== 'pending' || flow.oob)
+  if (flow?.status !== 'pending' || flow.oob)
     return fail(400, 'The authorization flow is unknown or already used (oauth_state_invalid).');
   const connection = await repo.findConnection(deps.store.db, flow.connectionId);
   if (!connection) return fail(400, 'The connection was deleted (oauth_state_invalid).');

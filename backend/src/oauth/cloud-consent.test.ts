@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
   complete,
-  connectCloud,
   createOAuthConnection,
   createOAuthTestApp,
   followCallback,

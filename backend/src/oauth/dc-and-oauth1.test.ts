@@ -1,6 +1,6 @@
 import { readSeededOAuth1PrivateKey } from '@testbridge/jira-sim';
 import { Problem } from '@testbridge/shared';
-import { ConnectionEventPage } from '@testbridge/shared/api/connections';
+import { Connection, ConnectionEventPage } from '@testbridge/shared/api/connections';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
@@ -134,5 +134,38 @@ describe('Data Center OAuth 2.0 and OAuth 1.0a application links', () => {
       'authorized',
       'created',
     ]);
+  });
+
+  it('turns an OAuth 1.0a connection whose token Jira rejects to needs_reauthorization', async () => {
+    const created = await createOAuthConnection(t, {
+      name: 'DC OAuth 1.0a revoked',
+      jiraUrl: `${t.sim.baseUrl}/dc/jira`,
+      auth: {
+        type: 'oauth1',
+        consumerKey: 'testbridge-oauth1',
+        privateKey: readSeededOAuth1PrivateKey(),
+      },
+    });
+    const flow = await startFlow(t, created.connection.id);
+    const token = new URL(flow.authorizationUrl).searchParams.get('oauth_token') ?? '';
+    const page = await followCallback(t, t.sim.approveRequestToken(token).redirectUrl ?? '');
+    expect(
+      (await complete(t, created.connection.id, flow.flowId, { code: page.code })).status,
+    ).toBe(200);
+    expect((await jiraMyself(t, created.connection.id)).status).toBe(200);
+
+    t.sim.revoke({ userId: 'JIRAUSER10000', clientId: 'testbridge-oauth1' });
+    const refused = await jiraMyself(t, created.connection.id);
+    expect(refused.status).toBe(409);
+    expect(Problem.parse(await refused.json()).detail).toContain('token_rejected');
+    const row = Connection.parse(
+      await (
+        await t.app.request(`/api/v1/connections/${created.connection.id}`, {
+          headers: t.asAdmin(),
+        })
+      ).json(),
+    );
+    expect(row).toMatchObject({ status: 'needs_reauthorization' });
+    expect(row.statusReason).toContain('token_rejected');
   });
 });

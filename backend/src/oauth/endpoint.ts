@@ -2,9 +2,10 @@ import { dispatcherFor } from '../connections/endpoint.ts';
 import type { PlainSecret } from '../crypto/secret.ts';
 import { AppError } from '../http/errors.ts';
 import { bearerAuth } from '../jira/auth.ts';
-import type { JiraEndpoint } from '../jira/http.ts';
+import type { JiraAuth, JiraEndpoint } from '../jira/http.ts';
 import { oauth1Auth } from '../jira/oauth1.ts';
 import { consumerOf } from './oauth1-client.ts';
+import { confirmOAuth1Rejection } from './oauth1-rejection.ts';
 import { isExpiring, refreshGrant } from './refresh.ts';
 import { createOAuthRepo, type OAuthConnectionRow, type OAuthGrantRow } from './repo.ts';
 import { bindGrantSecret } from './seal.ts';
@@ -43,7 +44,12 @@ export async function oauthEndpointFor(
     deps.sealer.open(row.accessToken, bindGrantSecret(row.id, 'access_token'));
   if (connection.authType === 'oauth1') {
     const credentials = { ...consumerOf(deps, connection), token: open(grant).reveal() };
-    return { baseUrl, dispatcher, auth: oauth1Auth(credentials, deps.clock) };
+    const signer = oauth1Auth(credentials, deps.clock);
+    const auth: JiraAuth = {
+      headers: signer.headers,
+      refresh: () => confirmOAuth1Rejection(deps, connection, grant, baseUrl, signer),
+    };
+    return { baseUrl, dispatcher, auth };
   }
   let current = grant;
   let token: PlainSecret = open(grant);

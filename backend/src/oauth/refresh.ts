@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { recordConnectionEvent } from '../connections/service.ts';
-import { PlainSecret, type SealedSecret } from '../crypto/secret.ts';
+import { PlainSecret } from '../crypto/secret.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../http/errors.ts';
 import { describeOAuthError, oauth2ServerFor } from './oauth2-client.ts';
@@ -42,9 +42,7 @@ export function refreshGrant(
   const running = inFlight.get(grant.id);
   if (running) return running;
   const map = inFlight;
-  const work = refreshLocked(deps, connection, grant.id, grant.accessToken).finally(() =>
-    map.delete(grant.id),
-  );
+  const work = refreshLocked(deps, connection, grant).finally(() => map.delete(grant.id));
   map.set(grant.id, work);
   return work;
 }
@@ -57,9 +55,10 @@ type Outcome =
 async function refreshLocked(
   deps: OAuthDeps,
   connection: OAuthConnectionRow,
-  grantId: string,
-  seen: SealedSecret,
+  grant: OAuthGrantRow,
 ): Promise<OAuthGrantRow> {
+  const grantId = grant.id;
+  const seen = grant.accessToken;
   const repo = createOAuthRepo(deps.store);
   const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
     await repo.lockGrant(tx, grantId);
@@ -121,11 +120,43 @@ async function refreshLocked(
     });
   }
   deps.logger.warn({ connectionId: connection.id, error: outcome.text }, 'grant revoked by Jira');
-  throw new AppError(
+  throw revokedError(deps, connection, grant.subject, outcome.text);
+}
+
+/** What a caller gets when Jira no longer honours a grant: re-consent, shared or the user's own. */
+export function revokedError(
+  deps: Pick<OAuthDeps, 'config'>,
+  connection: OAuthConnectionRow,
+  subject: string,
+  text: string,
+): AppError {
+  if (subject !== '')
+    return new AppError(
+      'user_authorization_required',
+      `Jira no longer honours ${subject}'s authorization (${text}); authorize again`,
+      {
+        extensions: {
+          connectionId: connection.id,
+          user: subject,
+          authorizationUrl: `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/connections/${connection.id}/authorizations`,
+        },
+      },
+    );
+  return new AppError(
     'needs_reauthorization',
-    `The Jira authorization can no longer be refreshed (${outcome.text}); authorize again`,
+    `The Jira authorization can no longer be used (${text}); authorize again`,
     { extensions: { connectionId: connection.id } },
   );
+}
+
+/** markRevoked in a transaction of its own (for grants that are found dead outside a refresh). */
+export function markGrantRevoked(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  grant: OAuthGrantRow,
+  text: string,
+): Promise<void> {
+  return deps.store.transaction((tx) => markRevoked(deps, connection, grant, text, tx));
 }
 
 /** The shared grant moves the connection to needs_reauthorization; a user's grant is dropped. */
@@ -143,7 +174,7 @@ async function markRevoked(
   }
   await repo.updateConnection(tx, connection.id, {
     status: 'needs_reauthorization',
-    statusReason: `Jira refused the refresh: ${text}`,
+    statusReason: `Jira no longer honours the authorization: ${text}`,
     updatedAt: deps.clock.now(),
   });
   await recordConnectionEvent(deps, tx, connection.id, 'needs_reauthorization', SYSTEM_ACTOR, {
