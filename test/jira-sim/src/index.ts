@@ -249,6 +249,14 @@ export {
 } from './dc/oauth1/signature.ts';
 export type { InvocationTokenInput } from './forge/fit.ts';
 export type { SimSettings } from './settings.ts';
+export type { SimWebhooks } from './webhooks/sim-api.ts';
+export type {
+  AdminWebhook,
+  Delivery,
+  DeliveryAttempt,
+  DynamicWebhook,
+  FailedDelivery,
+} from './webhooks/store.ts';
 export type { ChangelogItem, WorldChange } from './world/events.ts';
 export { CLOUD_USERS, DC_USERS } from './world/seed-users.ts';
 export type * from './world/types.ts';
