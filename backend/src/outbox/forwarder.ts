@@ -257,10 +257,26 @@ export function createForwarder(
     );
   }
 
+  /**
+   * The oldest due group whose target is not on hold. Items that arrived for a held target are
+   * moved past the hold when met, so each is looked at once, not on every pass.
+   */
+  async function nextGroup(now: Date): Promise<{ target: string; kind: string } | undefined> {
+    for (let tries = 0; tries < 20; tries++) {
+      const group = await repo.nextDueGroup(deps.store.db, now, kinds);
+      if (!group) return undefined;
+      const hold = await repo.getHold(deps.store.db, group.target);
+      if (!hold || (hold.until !== null && hold.until <= now)) return group;
+      const until = hold.until ?? UNTIL_RELEASED;
+      await deps.store.transaction((tx) => repo.deferDue(tx, group.target, now, until));
+    }
+    return undefined;
+  }
+
   /** One pass: claim one due group's batch and deliver it. */
   async function runOnce(): Promise<PassReport> {
     const now = deps.clock.now();
-    const group = await repo.nextDueGroup(deps.store.db, now, kinds);
+    const group = await nextGroup(now);
     const sender = group ? byKind.get(group.kind) : undefined;
     if (!group || !sender) return emptyReport();
     const rows = await deps.store.transaction((tx) =>

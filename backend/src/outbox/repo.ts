@@ -10,7 +10,6 @@ import {
   isNull,
   lt,
   lte,
-  notExists,
   or,
   sql,
 } from 'drizzle-orm';
@@ -47,14 +46,6 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
   const t = store.tables.outboxItems;
   const h = store.tables.outboxHolds;
   const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
-  const notHeld = (db: Db, now: Date) =>
-    notExists(
-      db
-        .select({ target: h.target })
-        .from(h)
-        .where(and(eq(h.target, t.target), or(isNull(h.until), gt(h.until, now)))),
-    );
-
   return {
     /** Inserts rows; a row whose dedupe key exists already is skipped. Returns the inserted ids. */
     async insertMany(
@@ -107,7 +98,7 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         .returning({ id: t.id });
       return rows.length;
     },
-    /** The target and kind of the oldest due item whose target is not on hold. */
+    /** The target and kind of the oldest due item (its target may be on hold: see `deferDue`). */
     async nextDueGroup(
       db: Db,
       now: Date,
@@ -117,7 +108,7 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       const rows = await db
         .select({ target: t.target, kind: t.kind })
         .from(t)
-        .where(and(dueNow(now), inArray(t.kind, kinds), notHeld(db, now)))
+        .where(and(dueNow(now), inArray(t.kind, kinds)))
         .orderBy(asc(t.nextAttemptAt), asc(t.id))
         .limit(1);
       return rows[0];
@@ -288,6 +279,13 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
     /** Forgets a target's failure count after a success (an open-ended hold stays). */
     async clearFailures(db: Db, target: string): Promise<void> {
       await db.delete(h).where(and(eq(h.target, target), isNotNull(h.until)));
+    },
+    /** Moves a held target's items that fell due (arrived during the hold) past the hold. */
+    async deferDue(db: Db, target: string, now: Date, until: Date): Promise<void> {
+      await db
+        .update(t)
+        .set({ nextAttemptAt: until })
+        .where(and(dueNow(now), eq(t.target, target)));
     },
     /** Lifts a hold; the target's pending items are due at `now`. */
     async releaseHold(db: Db, target: string, now: Date): Promise<boolean> {
