@@ -5,13 +5,14 @@ import {
   ConnectionEventPage,
   ConnectionIdParam,
   ConnectionList,
-  CreateConnectionRequest,
   PageQuery,
 } from '@testbridge/shared/api/connections';
+import { ConnectionCreated, CreateAnyConnectionRequest } from '@testbridge/shared/api/oauth';
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { createOAuthConnection } from '../oauth/create.ts';
 import { createConnection } from './create.ts';
 import { runDiagnostics } from './run-diagnostics.ts';
 import {
@@ -37,16 +38,28 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
       tags,
       security,
       middleware: [admin] as const,
-      summary: 'Connect a Jira site with an API token, a PAT or a password (checked against Jira)',
-      request: { body: jsonBody(CreateConnectionRequest) },
+      summary:
+        'Connect a Jira site: an API token, a PAT or a password (checked against Jira), or an OAuth type (authorize it next)',
+      request: { body: jsonBody(CreateAnyConnectionRequest) },
       responses: {
-        201: jsonContent(Connection, 'Connected: Jira accepted the credentials'),
+        201: jsonContent(
+          ConnectionCreated,
+          'Connected (token credentials), or created pending authorization (OAuth)',
+        ),
         409: problemResponse('The name is taken'),
         502: problemResponse('Jira was unreachable or refused the credentials; nothing was stored'),
         ...problemResponses,
       },
     }),
-    async (c) => c.json(await createConnection(deps, c.req.valid('json'), c.get('caller')), 201),
+    async (c) => {
+      const { auth, ...input } = c.req.valid('json');
+      const caller = c.get('caller');
+      if (auth.type === 'cloud_oauth2' || auth.type === 'dc_oauth2' || auth.type === 'oauth1') {
+        const created = await createOAuthConnection(deps, { ...input, auth }, caller);
+        return c.json({ ...created.connection, applicationLink: created.applicationLink }, 201);
+      }
+      return c.json(await createConnection(deps, { ...input, auth }, caller), 201);
+    },
   );
 
   router.openapi(

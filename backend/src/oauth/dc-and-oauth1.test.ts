@@ -1,6 +1,7 @@
 import { readSeededOAuth1PrivateKey } from '@testbridge/jira-sim';
 import { Problem } from '@testbridge/shared';
 import { Connection, ConnectionEventPage } from '@testbridge/shared/api/connections';
+import { ConnectionCreated } from '@testbridge/shared/api/oauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
@@ -59,6 +60,38 @@ describe('Data Center OAuth 2.0 and OAuth 1.0a application links', () => {
     expect(
       t.sim.requests.list({ path: '/dc/jira/rest/oauth2/latest/token', method: 'POST' }),
     ).toHaveLength(1);
+  });
+
+  it('creates OAuth connections through the one create endpoint too, pending authorization', async () => {
+    const res = await t.app.request('/api/v1/connections', {
+      method: 'POST',
+      headers: t.asAdmin({ 'content-type': 'application/json' }),
+      body: JSON.stringify({
+        name: 'Created at the main endpoint',
+        jiraUrl: `${t.sim.baseUrl}/dc/jira`,
+        auth: { type: 'oauth1', consumerKey: 'tb-main-endpoint' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const created = ConnectionCreated.parse(await res.json());
+    expect(created).toMatchObject({
+      status: 'pending_authorization',
+      auth: { type: 'oauth1', consumerKey: 'tb-main-endpoint' },
+      applicationLink: { consumerKey: 'tb-main-endpoint' },
+    });
+    expect(created.auth.publicKey).toBe(created.applicationLink?.publicKey);
+    const bad = await t.app.request('/api/v1/connections', {
+      method: 'POST',
+      headers: t.asAdmin({ 'content-type': 'application/json' }),
+      body: JSON.stringify({
+        name: 'Own app without secret',
+        jiraUrl: `${t.sim.baseUrl}/cloud/acme`,
+        auth: { type: 'cloud_oauth2', app: 'own', clientId: 'x' },
+      }),
+    });
+    expect(Problem.parse(await bad.json()).invalidFields).toEqual([
+      { field: 'body.auth.clientSecret', message: 'is required with app "own"' },
+    ]);
   });
 
   it('connects OAuth 1.0a with a generated key pair and the callback, showing the link fields', async () => {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { Connection, ProxyInput } from './connections.ts';
+import {
+  Connection,
+  ConnectionAuthInput,
+  CreateConnectionRequest,
+  ProxyInput,
+} from './connections.ts';
 
 /** Where a consent flow stands. */
 export const OAUTH_FLOW_STATUSES = [
@@ -71,9 +76,21 @@ export const ApplicationLinkFields = z.object({
   warnings: z.array(z.string()),
 });
 
+/** `POST /api/v1/connections/oauth` and `PATCH …/oauth`: the connection and, for OAuth 1.0a, Jira's link fields. */
 export const OAuthConnectionCreated = z.object({
   connection: Connection,
   applicationLink: ApplicationLinkFields.nullable(),
+});
+
+/** `POST /api/v1/connections`: token credentials (checked at once) or an OAuth type (consent next). */
+export const CreateAnyConnectionRequest = CreateConnectionRequest.omit({ auth: true })
+  .extend({ auth: z.discriminatedUnion('type', [ConnectionAuthInput, OAuthAuthInput]) })
+  .strict();
+export type CreateAnyConnectionRequest = z.infer<typeof CreateAnyConnectionRequest>;
+
+/** The answer to a create: the connection, and the application-link fields for OAuth 1.0a. */
+export const ConnectionCreated = Connection.extend({
+  applicationLink: ApplicationLinkFields.nullable().optional(),
 });
 
 /** Replace the OAuth configuration; the connection then needs a new consent. */
