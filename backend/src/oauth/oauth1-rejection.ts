@@ -33,7 +33,7 @@ export async function confirmOAuth1Rejection(
   };
   Object.assign(init, { dispatcher: dispatcherFor(deps, connection) });
   const response = await deps.fetch(url, init).catch(() => undefined);
-  if (!response || response.status !== 401) return;
+  if (response?.status !== 401) return;
   const challenge = `${response.headers.get('www-authenticate') ?? ''} ${await response.text()}`;
   const problem = /oauth_problem="?([a-z_]+)/.exec(challenge)?.[1];
   if (!problem || !DEAD_TOKEN.has(problem)) return;
