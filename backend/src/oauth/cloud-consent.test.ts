@@ -159,6 +159,29 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
     });
   });
 
+  it('fails the flow after five wrong codes, so a code cannot be guessed', async () => {
+    const { connection } = await createOAuthConnection(t, {
+      name: 'Acme guessing',
+      jiraUrl: `${t.sim.baseUrl}/cloud/acme`,
+      auth: { type: 'cloud_oauth2', app: 'testbridge' },
+    });
+    const flow = await startFlow(t, connection.id);
+    const page = await followCallback(
+      t,
+      t.sim.approveConsent(flow.authorizationUrl, {
+        cloudId: 'e745c11f-8b46-4ed4-b3cb-313a679e1d9f',
+      }).redirectUrl,
+    );
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await complete(t, connection.id, flow.flowId, { code: `WRNG-CODE-${i}${i}` });
+      codes.push(Problem.parse(await res.json()).code);
+    }
+    expect(codes).toEqual([...Array(4).fill('verification_code_invalid'), 'oauth_state_invalid']);
+    const right = await complete(t, connection.id, flow.flowId, { code: page.code });
+    expect(Problem.parse(await right.json()).code).toBe('oauth_state_invalid');
+  });
+
   it('shows an error page naming the problem for Deny, a reused state and an expired flow', async () => {
     const { connection } = await createOAuthConnection(t, {
       name: 'Acme deny',

@@ -68,7 +68,7 @@ export async function completeAuthorization(
     if (flow.verificationExpiresAt.getTime() <= now.getTime())
       throw invalidCode('The verification code expired; start the authorization again');
     if (hashSecret(input.code.trim().toUpperCase()) !== flow.verificationHash)
-      throw invalidCode('The verification code is not the one Testbridge showed');
+      throw await refuseWrongCode(deps, flow.id);
   }
   const cloudId = chooseSite(flow, connection.jiraUrl, input.cloudId);
   const current = flow;
@@ -133,6 +133,31 @@ export async function completeAuthorization(
   // Diagnostics run after connecting (their failures are reported in them, never thrown).
   if (subject === '') await runDiagnostics(deps, connectionId, caller);
   return toAuthorizationFlow(result, connection.authType);
+}
+
+/** After this many wrong codes the flow fails, so a code cannot be guessed. */
+export const MAX_WRONG_CODES = 5;
+
+async function refuseWrongCode(deps: OAuthDeps, flowId: string): Promise<AppError> {
+  const repo = createOAuthRepo(deps.store);
+  const now = deps.clock.now();
+  const wrong = await deps.store.transaction(async (tx) => {
+    const count = await repo.countWrongCode(tx, flowId, now);
+    if (count >= MAX_WRONG_CODES) {
+      await repo.updateFlow(tx, flowId, {
+        status: 'failed',
+        failure: 'Too many wrong verification codes; start the authorization again',
+        accessToken: null,
+        refreshToken: null,
+        verificationHash: null,
+        updatedAt: now,
+      });
+    }
+    return count;
+  });
+  return wrong >= MAX_WRONG_CODES
+    ? new AppError('oauth_state_invalid', 'Too many wrong verification codes; start again')
+    : invalidCode('The verification code is not the one Testbridge showed');
 }
 
 async function exchangeOobVerifier(

@@ -54,6 +54,7 @@ const flow = (id: string, connectionId: string): FlowRow => ({
   expiresAt: new Date(at.getTime() + 600_000),
   verificationHash: null,
   verificationExpiresAt: null,
+  wrongCodes: 0,
   accessToken: null,
   refreshToken: null,
   tokenExpiresAt: null,

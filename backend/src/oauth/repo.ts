@@ -26,6 +26,15 @@ export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query
         .returning({ id: f.id });
       return rows.length > 0;
     },
+    /** Counts one wrong verification code; resolves to the count so far. */
+    async countWrongCode(db: Db, id: string, now: Date): Promise<number> {
+      const rows = await db
+        .update(f)
+        .set({ wrongCodes: sql`${f.wrongCodes} + 1`, updatedAt: now })
+        .where(eq(f.id, id))
+        .returning({ wrongCodes: f.wrongCodes });
+      return rows[0]?.wrongCodes ?? 0;
+    },
     async findFlow(db: Db, id: string): Promise<FlowRow | undefined> {
       return (await db.select().from(f).where(eq(f.id, id)).limit(1))[0];
     },

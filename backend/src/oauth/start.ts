@@ -68,6 +68,7 @@ export async function startAuthorization(
     expiresAt: new Date(now.getTime() + STATE_TTL_MS),
     verificationHash: null,
     verificationExpiresAt: null,
+    wrongCodes: 0,
     accessToken: null,
     refreshToken: null,
     tokenExpiresAt: null,

@@ -1,5 +1,13 @@
 import { OAUTH_FLOW_STATUSES } from '@testbridge/shared/api/oauth';
-import { boolean, foreignKey, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  foreignKey,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { SealedSecret } from '../../../crypto/secret.ts';
 import { connections } from './connections.ts';
 
@@ -26,6 +34,7 @@ export const oauthFlows = pgTable(
     expiresAt: at('expires_at').notNull(),
     verificationHash: text('verification_hash'),
     verificationExpiresAt: at('verification_expires_at'),
+    wrongCodes: integer('wrong_codes').notNull().default(0),
     accessToken: sealed('access_token'),
     refreshToken: sealed('refresh_token'),
     tokenExpiresAt: at('token_expires_at'),

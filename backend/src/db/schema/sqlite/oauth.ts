@@ -23,6 +23,7 @@ export const oauthFlows = sqliteTable(
     expiresAt: at('expires_at').notNull(),
     verificationHash: text('verification_hash'),
     verificationExpiresAt: at('verification_expires_at'),
+    wrongCodes: integer('wrong_codes').notNull().default(0),
     accessToken: sealed('access_token'),
     refreshToken: sealed('refresh_token'),
     tokenExpiresAt: at('token_expires_at'),

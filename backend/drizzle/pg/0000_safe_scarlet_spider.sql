@@ -122,6 +122,7 @@ CREATE TABLE "oauth_flows" (
 	"expires_at" timestamp with time zone NOT NULL,
 	"verification_hash" text,
 	"verification_expires_at" timestamp with time zone,
+	"wrong_codes" integer DEFAULT 0 NOT NULL,
 	"access_token" text,
 	"refresh_token" text,
 	"token_expires_at" timestamp with time zone,

@@ -133,6 +133,7 @@ CREATE TABLE `oauth_flows` (
 	`expires_at` integer NOT NULL,
 	`verification_hash` text,
 	`verification_expires_at` integer,
+	`wrong_codes` integer DEFAULT 0 NOT NULL,
 	`access_token` text,
 	`refresh_token` text,
 	`token_expires_at` integer,
