@@ -1,6 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, STORE_KINDS } from '../testing/index.ts';
+import { AppError } from './errors.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 const json = { 'content-type': 'application/json' };
@@ -11,6 +12,11 @@ describe('HTTP platform', () => {
     t = await createTestApp({ env: { BODY_LIMIT_BYTES: '2048' } });
     t.app.get('/boom', () => {
       throw new Error('database password is hunter2');
+    });
+    t.app.get('/clash', () => {
+      throw new AppError('conflict', 'taken', {
+        extensions: { status: 'busy', code: 'x', hint: 'h' },
+      });
     });
   });
   afterAll(() => t.cleanup());
@@ -100,6 +106,12 @@ describe('HTTP platform', () => {
     expect(JSON.parse(text)).toMatchObject({ code: 'internal_error', requestId: 'boom-1' });
     const logged = t.logs.lines().find((l) => l.msg === 'request failed');
     expect(logged).toMatchObject({ requestId: 'boom-1', code: 'internal_error' });
+  });
+
+  it('never lets an extension member replace a standard problem member', async () => {
+    const res = await t.app.request('/clash');
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ status: 409, code: 'conflict', hint: 'h' });
   });
 
   it('counts requests by route template in /metrics', async () => {

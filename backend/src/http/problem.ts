@@ -58,7 +58,9 @@ export function toAppError(error: unknown): AppError {
 }
 
 export function problemOf(error: AppError, requestId: string | undefined): Problem {
+  // Extensions come first so they can never replace a member RFC 9457 or we define.
   return {
+    ...error.extensions,
     type: `https://testbridge.dev/problems/${error.code.replaceAll('_', '-')}`,
     title: titleOf[error.code],
     status: statusOf[error.code],
@@ -66,7 +68,6 @@ export function problemOf(error: AppError, requestId: string | undefined): Probl
     code: error.code,
     ...(requestId ? { requestId } : {}),
     ...(error.invalidFields ? { invalidFields: error.invalidFields } : {}),
-    ...error.extensions,
   };
 }
 
