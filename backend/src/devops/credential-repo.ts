@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lte, Param, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 export type CiCredentialRow = Tables['devopsCiCredentials']['$inferSelect'];
@@ -7,6 +7,11 @@ export interface CredentialWithSite {
   credential: CiCredentialRow;
   cloudId: string;
 }
+
+const liveTokenStatements = new WeakMap<
+  Db,
+  { execute(values: { tokenHash: string; now: Date }): PromiseLike<CredentialWithSite[]> }
+>();
 
 /** CI credentials (secret stored as a SHA-256 hash) and the bearer tokens issued with them. */
 export function createCiCredentialRepo(tables: Tables) {
@@ -55,13 +60,26 @@ export function createCiCredentialRepo(tables: Tables) {
       tokenHash: string,
       now: Date,
     ): Promise<CredentialWithSite | undefined> {
-      const rows = await db
-        .select({ credential: c, cloudId: s.cloudId })
-        .from(k)
-        .innerJoin(c, eq(c.id, k.credentialId))
-        .innerJoin(s, eq(s.id, c.siteId))
-        .where(and(eq(k.tokenHash, tokenHash), gt(k.expiresAt, now), isNull(c.revokedAt)))
-        .limit(1);
+      // Asked on every CI request: prepared once per connection object.
+      let statement = liveTokenStatements.get(db);
+      if (!statement) {
+        statement = db
+          .select({ credential: c, cloudId: s.cloudId })
+          .from(k)
+          .innerJoin(c, eq(c.id, k.credentialId))
+          .innerJoin(s, eq(s.id, c.siteId))
+          .where(
+            and(
+              eq(k.tokenHash, sql.placeholder('tokenHash')),
+              gt(k.expiresAt, new Param(sql.placeholder('now'), k.expiresAt)),
+              isNull(c.revokedAt),
+            ),
+          )
+          .limit(1)
+          .prepare('devops_live_token');
+        liveTokenStatements.set(db, statement);
+      }
+      const rows = await statement.execute({ tokenHash, now });
       return rows[0];
     },
     async deleteExpiredTokens(db: Db, now: Date): Promise<number> {

@@ -119,6 +119,34 @@ describe('builds and deployments from CI to Jira', () => {
     expect(events.items.map((e) => e.status)).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
+  it('gives a CI retry of the same update the same event, and sends only the newest update', async () => {
+    const build = (usn: number, state: string) => ({
+      pipelineId: 'retry',
+      buildNumber: 3,
+      updateSequenceNumber: usn,
+      state,
+      url: 'https://ci.example/retry/3',
+      issueKeys: ['TB-4'],
+    });
+    const first = await b.eventIds(await b.postApi('builds', build(1, 'in_progress')));
+    const again = await b.eventIds(await b.postApi('builds', build(1, 'in_progress')));
+    expect(again).toEqual(first);
+    const [newer] = await b.eventIds(await b.postApi('builds', build(2, 'successful')));
+    await b.drain();
+    expect(await b.event(String(first[0]))).toMatchObject({
+      status: 'delivered',
+      verdict: 'superseded',
+    });
+    expect(await b.event(String(newer))).toMatchObject({
+      status: 'delivered',
+      verdict: 'accepted',
+    });
+    const sent = JSON.parse(submits()[0]?.body ?? '{}');
+    expect(sent.builds).toEqual([
+      expect.objectContaining({ updateSequenceNumber: 2, state: 'successful' }),
+    ]);
+  });
+
   it('explains unknown issue keys and Jira rejections to CI', async () => {
     const unchanged = await b.postJira('builds', jenkinsPayload('build'));
     const [unknownId] = await b.eventIds(unchanged);

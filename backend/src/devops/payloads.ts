@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CiBuild, CiDeployment, DevopsItemKey } from '@testbridge/shared/api/devops';
 import {
   BuildData,
@@ -50,19 +49,22 @@ export function deploymentKeyOf(
 /** A string naming one build or deployment (Jira's key), for grouping. */
 export function keyText(key: DevopsItemKey): string {
   return 'buildNumber' in key
-    ? `${key.pipelineId}\u0000${key.buildNumber}`
-    : `${key.pipelineId}\u0000${key.environmentId}\u0000${key.deploymentSequenceNumber}`;
+    ? `${key.pipelineId}\u001f${key.buildNumber}`
+    : `${key.pipelineId}\u001f${key.environmentId}\u001f${key.deploymentSequenceNumber}`;
 }
 
-/** Same site, kind, item and update sequence number ⇒ the same event (CI retries are free). */
+/**
+ * Same site, kind, item and update sequence number ⇒ the same event (CI retries are free). Kept
+ * readable rather than hashed: keys of one pipeline sort together, which keeps the unique index
+ * cheap to insert into.
+ */
 export function dedupeKeyOf(
   kind: DevopsKind,
   siteId: string,
   key: DevopsItemKey,
   updateSequenceNumber: number,
 ): string {
-  const text = `${kind}\u0000${siteId}\u0000${keyText(key)}\u0000${updateSequenceNumber}`;
-  return createHash('sha256').update(text, 'utf8').digest('base64url');
+  return `${kind}\u001f${siteId}\u001f${keyText(key)}\u001f${updateSequenceNumber}`;
 }
 
 /** Issue keys and ids an item names, upper-cased (Jira's keys are case-insensitive). */

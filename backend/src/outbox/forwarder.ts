@@ -294,11 +294,17 @@ export function createForwarder(
     return report;
   }
 
-  /** Housekeeping: expired leases back to pending, too-old items to dead letters, old ones pruned. */
+  /** Items whose forwarder died (lease ran out) become pending again. */
+  async function releaseLeases(): Promise<number> {
+    const now = deps.clock.now();
+    return deps.store.transaction((tx) => repo.releaseExpiredLeases(tx, now));
+  }
+
+  /** Too-old pending items become dead letters; settled items past retention are pruned. */
   async function sweep(): Promise<{ released: number; expired: number; pruned: number }> {
+    const released = await releaseLeases();
     const now = deps.clock.now();
     return deps.store.transaction(async (tx) => {
-      const released = await repo.releaseExpiredLeases(tx, now);
       const expired = await repo.expirePending(
         tx,
         new Date(now.getTime() - maxAgeMs),
@@ -327,7 +333,7 @@ export function createForwarder(
     return total;
   }
 
-  return { owner, runOnce, sweep, drain };
+  return { owner, runOnce, releaseLeases, sweep, drain };
 }
 
 export type Forwarder = ReturnType<typeof createForwarder>;

@@ -6,7 +6,9 @@ export interface ForwarderLoopOptions extends ForwarderOptions {
   concurrency?: number;
   /** Pause after a pass that found nothing due. */
   idleMs?: number;
-  /** How often expired leases, too-old items and old settled items are dealt with. */
+  /** How often items of dead forwarders (expired leases) are taken back. */
+  leaseCheckEveryMs?: number;
+  /** How often too-old items become dead letters and old settled items are pruned. */
   sweepEveryMs?: number;
 }
 
@@ -26,7 +28,9 @@ export function startForwarder(
 ): ForwarderLoop {
   const forwarder = createForwarder(deps, senders, options);
   const idleMs = options.idleMs ?? 250;
-  const sweepEveryMs = options.sweepEveryMs ?? 10_000;
+  const leaseCheckEveryMs = options.leaseCheckEveryMs ?? 10_000;
+  // Expiry scans the pending backlog, which is large only during long outages: every 10 minutes.
+  const sweepEveryMs = options.sweepEveryMs ?? 600_000;
   let stopping = false;
   const sleepers = new Set<() => void>();
   const pause = (ms: number) =>
@@ -42,14 +46,20 @@ export function startForwarder(
 
   async function worker(index: number): Promise<void> {
     let lastSweep = 0;
+    let lastLeaseCheck = 0;
     while (!stopping) {
       try {
         if (index === 0 && Date.now() - lastSweep >= sweepEveryMs) {
           lastSweep = Date.now();
+          lastLeaseCheck = lastSweep;
           const swept = await forwarder.sweep();
           if (swept.released + swept.expired + swept.pruned > 0) {
             deps.logger.info(swept, 'outbox swept');
           }
+        } else if (index === 0 && Date.now() - lastLeaseCheck >= leaseCheckEveryMs) {
+          lastLeaseCheck = Date.now();
+          const released = await forwarder.releaseLeases();
+          if (released > 0) deps.logger.info({ released }, 'outbox leases taken back');
         }
         const report = await forwarder.runOnce();
         if (report.claimed === 0 && !stopping) await pause(idleMs);

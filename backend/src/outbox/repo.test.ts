@@ -197,7 +197,9 @@ describe.each(STORE_KINDS)('outbox repo on %s', (kind) => {
     expect(await claim(store, 'site-a', 'me', 100, later(10))).toHaveLength(0);
     expect((await repo.activeHolds(store.db, later(10))).map((h) => h.target)).toEqual(['site-a']);
     // An item arriving during the hold is due until the forwarder moves it past the hold.
-    await store.transaction((tx) => repo.insertMany(tx, [row('site-a', { nextAttemptAt: later(5) })]));
+    await store.transaction((tx) =>
+      repo.insertMany(tx, [row('site-a', { nextAttemptAt: later(5) })]),
+    );
     expect(await repo.nextDueGroup(store.db, later(10), ['test.kind'])).toMatchObject({
       target: 'site-a',
     });

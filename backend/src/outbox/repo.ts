@@ -20,6 +20,31 @@ export type NewOutboxRow = Tables['outboxItems']['$inferInsert'];
 export type OutboxStatus = OutboxRow['status'];
 export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
 
+/** The optional columns, for a prepared insert that names every column. */
+const EMPTY_ROW = {
+  subject: null,
+  dedupeKey: null,
+  attempts: 0,
+  leaseOwner: null,
+  leaseExpiresAt: null,
+  verdict: null,
+  explanation: null,
+  detail: null,
+  lastError: null,
+  settledAt: null,
+} as const;
+
+/** Prepared statements per connection object (the SQLite writer is one object for every write). */
+const insertStatements = new WeakMap<Db, PreparedInsert>();
+type PreparedInsert = {
+  execute(
+    row: Omit<NewOutboxRow, 'leaseExpiresAt' | 'settledAt'> & {
+      leaseExpiresAt: number | null;
+      settledAt: number | null;
+    },
+  ): PromiseLike<{ id: string; dedupeKey: string | null }[]>;
+};
+
 /** What a settled item records: how it ended and why, in words a CI user understands. */
 export interface Settlement {
   status: 'delivered' | 'rejected' | 'dead';
@@ -46,6 +71,39 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
   const t = store.tables.outboxItems;
   const h = store.tables.outboxHolds;
   const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
+  const preparedInsert = (db: Db) => {
+    let statement = insertStatements.get(db);
+    if (!statement) {
+      statement = db
+        .insert(t)
+        .values({
+          id: sql.placeholder('id'),
+          kind: sql.placeholder('kind'),
+          target: sql.placeholder('target'),
+          subject: sql.placeholder('subject'),
+          dedupeKey: sql.placeholder('dedupeKey'),
+          payload: sql.placeholder('payload'),
+          status: sql.placeholder('status'),
+          attempts: sql.placeholder('attempts'),
+          nextAttemptAt: sql.placeholder('nextAttemptAt'),
+          leaseOwner: sql.placeholder('leaseOwner'),
+          leaseExpiresAt: sql`${sql.placeholder('leaseExpiresAt')}`,
+          verdict: sql.placeholder('verdict'),
+          explanation: sql.placeholder('explanation'),
+          detail: sql.placeholder('detail'),
+          lastError: sql.placeholder('lastError'),
+          createdAt: sql.placeholder('createdAt'),
+          updatedAt: sql.placeholder('updatedAt'),
+          settledAt: sql`${sql.placeholder('settledAt')}`,
+        })
+        .onConflictDoNothing({ target: t.dedupeKey })
+        .returning({ id: t.id, dedupeKey: t.dedupeKey })
+        .prepare('outbox_insert_one');
+      insertStatements.set(db, statement);
+    }
+    return statement;
+  };
+
   return {
     /** Inserts rows; a row whose dedupe key exists already is skipped. Returns the inserted ids. */
     async insertMany(
@@ -53,6 +111,22 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       rows: NewOutboxRow[],
     ): Promise<{ id: string; dedupeKey: string | null }[]> {
       if (rows.length === 0) return [];
+      if (store.dialect === 'sqlite') {
+        // One prepared statement per row: SQLite runs it in microseconds, while building the
+        // multi-row statement again for every request costs more than the insert itself.
+        const insert = preparedInsert(db);
+        const inserted: { id: string; dedupeKey: string | null }[] = [];
+        for (const row of rows) {
+          const values = { ...EMPTY_ROW, ...row };
+          // Nullable timestamps go in raw (the column encoder does not take null): ms, as SQLite stores them.
+          const raw = {
+            leaseExpiresAt: values.leaseExpiresAt?.getTime() ?? null,
+            settledAt: values.settledAt?.getTime() ?? null,
+          };
+          inserted.push(...(await insert.execute({ ...values, ...raw })));
+        }
+        return inserted;
+      }
       return db
         .insert(t)
         .values(rows)
@@ -226,11 +300,20 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         .returning({ id: t.id });
       return rows.map((row) => row.id);
     },
-    /** Settled items older than `cutoff` are forgotten. */
+    /**
+     * Settled items created and settled before `cutoff` are forgotten. Ids sort by creation time,
+     * so the primary key bounds the scan to old rows.
+     */
     async prune(db: Db, cutoff: Date): Promise<number> {
       const rows = await db
         .delete(t)
-        .where(and(inArray(t.status, ['delivered', 'rejected']), lt(t.settledAt, cutoff)))
+        .where(
+          and(
+            lt(t.id, `evt_${cutoff.getTime().toString(36).padStart(10, '0')}`),
+            inArray(t.status, ['delivered', 'rejected']),
+            lt(t.settledAt, cutoff),
+          ),
+        )
         .returning({ id: t.id });
       return rows.length;
     },
