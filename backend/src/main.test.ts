@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const backendDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -13,6 +13,8 @@ interface Running {
   stderr: () => string;
   exited: Promise<number | null>;
 }
+
+const running = new Set<ChildProcess>();
 
 function start(env: Record<string, string>, args: string[] = []): Running {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
@@ -28,7 +30,13 @@ function start(env: Record<string, string>, args: string[] = []): Running {
   child.stderr?.on('data', (chunk) => {
     err += String(chunk);
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -44,6 +52,10 @@ async function listeningPort(running: Running): Promise<number> {
 describe('the backend process', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'testbridge-main-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  // A failed assertion must not leave a backend running after the suite.
+  afterEach(() => {
+    for (const child of running) child.kill('SIGKILL');
+  });
 
   it('reports every bad variable by name and exits non-zero', async () => {
     const running = start({ PORT: 'abc', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
