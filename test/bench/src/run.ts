@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Section } from './context.ts';
+import { benchDevopsDrain } from './devops/drain.ts';
+import { benchDevopsIngest } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz } from './healthz.ts';
 
@@ -12,6 +14,8 @@ async function main(): Promise<void> {
   ensureWrk();
   const sections: Section[] = [];
   sections.push(await benchHealthz(ctx));
+  sections.push(...(await benchDevopsIngest(ctx)));
+  sections.push(await benchDevopsDrain(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,
