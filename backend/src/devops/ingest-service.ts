@@ -2,7 +2,8 @@ import type { AcceptedDevopsEvents, DevopsItemKey } from '@testbridge/shared/api
 import type { BuildData } from '@testbridge/shared/jira/builds';
 import type { DeploymentData, DeploymentInput } from '@testbridge/shared/jira/deployments';
 import type { Deps } from '../deps.ts';
-import { enqueueOutboxItems, type NewOutboxItem } from '../outbox/service.ts';
+import { outboxCommitterFor } from '../outbox/committer.ts';
+import type { NewOutboxItem } from '../outbox/service.ts';
 import type { CiPrincipal } from './credential-service.ts';
 import { resolveEnvironmentType } from './environment.ts';
 import {
@@ -40,14 +41,16 @@ function toOutboxItem(
   };
 }
 
-/** Commits every item to the outbox in one transaction; only then are they accepted. */
+/**
+ * Commits every item to the outbox in one transaction (shared with concurrent requests: group
+ * commit); only then are they accepted.
+ */
 async function commit(
   deps: IngestDeps,
   items: NewOutboxItem[],
   keys: DevopsItemKey[],
 ): Promise<AcceptedEvent[]> {
-  const now = deps.clock.now();
-  const ids = await deps.store.transaction((tx) => enqueueOutboxItems(deps.store, tx, items, now));
+  const ids = await outboxCommitterFor(deps).commit(items);
   return ids.map((id, index) => ({
     id,
     key: keys[index] ?? { pipelineId: '', buildNumber: 0 },

@@ -42,8 +42,15 @@ type PreparedInsert = {
       leaseExpiresAt: number | null;
       settledAt: number | null;
     },
-  ): PromiseLike<{ id: string; dedupeKey: string | null }[]>;
+  ): PromiseLike<unknown>;
 };
+
+/** better-sqlite3's run result: `{ changes }`. */
+function changedRows(result: unknown): number {
+  return typeof result === 'object' && result !== null && 'changes' in result
+    ? Number(result.changes)
+    : 0;
+}
 
 /** What a settled item records: how it ended and why, in words a CI user understands. */
 export interface Settlement {
@@ -97,7 +104,6 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
           settledAt: sql`${sql.placeholder('settledAt')}`,
         })
         .onConflictDoNothing({ target: t.dedupeKey })
-        .returning({ id: t.id, dedupeKey: t.dedupeKey })
         .prepare('outbox_insert_one');
       insertStatements.set(db, statement);
     }
@@ -117,13 +123,15 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         const insert = preparedInsert(db);
         const inserted: { id: string; dedupeKey: string | null }[] = [];
         for (const row of rows) {
-          const values = { ...EMPTY_ROW, ...row };
-          // Nullable timestamps go in raw (the column encoder does not take null): ms, as SQLite stores them.
-          const raw = {
-            leaseExpiresAt: values.leaseExpiresAt?.getTime() ?? null,
-            settledAt: values.settledAt?.getTime() ?? null,
-          };
-          inserted.push(...(await insert.execute({ ...values, ...raw })));
+          const result = await insert.execute({
+            ...EMPTY_ROW,
+            ...row,
+            // Nullable timestamps go in raw (the column encoder does not take null), in ms.
+            leaseExpiresAt: row.leaseExpiresAt?.getTime() ?? null,
+            settledAt: row.settledAt?.getTime() ?? null,
+          });
+          if (changedRows(result) === 1)
+            inserted.push({ id: row.id, dedupeKey: row.dedupeKey ?? null });
         }
         return inserted;
       }

@@ -1,4 +1,4 @@
-import { newSortableId } from '../db/ids.ts';
+import { randomBytes } from 'node:crypto';
 import type { Db, Store } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
@@ -25,9 +25,19 @@ export interface NewOutboxItem {
 /** Far enough in the future to mean "not until someone releases the hold". */
 export const UNTIL_RELEASED = new Date('9999-12-31T00:00:00.000Z');
 
-/** Event ids sort by creation time, also within one millisecond in this process. */
+const processTag = randomBytes(6).toString('hex');
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * Event ids sort by creation time (ms, base 36), then a counter within the millisecond, then a
+ * random tag of this process: unique without a random draw per id (ingestion makes thousands).
+ */
 export function newOutboxId(now: Date): string {
-  return `evt_${newSortableId(now)}`;
+  const ms = now.getTime();
+  counter = ms === lastMs ? counter + 1 : 0;
+  lastMs = ms;
+  return `evt_${ms.toString(36).padStart(10, '0')}${counter.toString(36).padStart(5, '0')}${processTag}`;
 }
 
 /**
