@@ -108,6 +108,19 @@ describe.each(STORE_KINDS)('outbox repo on %s', (kind) => {
     expect(await repo.list(store.db, { limit: 10 })).toHaveLength(2);
   });
 
+  it('inserts thousands of rows at once (group commit) within the parameter limits', async () => {
+    const many = Array.from({ length: 4500 }, (_, n) => row('site-z', { dedupeKey: `bulk-${n}` }));
+    const inserted = await store.transaction((tx) => repo.insertMany(tx, many));
+    expect(inserted).toHaveLength(4500);
+    const again = await store.transaction((tx) => repo.insertMany(tx, many));
+    expect(again).toHaveLength(0);
+    const found = await repo.findByDedupeKeys(
+      store.db,
+      many.map((r) => String(r.dedupeKey)),
+    );
+    expect(found).toHaveLength(4500);
+  });
+
   it('claims due items of one target oldest first, once, counting an attempt', async () => {
     await store.transaction((tx) =>
       repo.insertMany(tx, [

@@ -20,6 +20,9 @@ export type NewOutboxRow = Tables['outboxItems']['$inferInsert'];
 export type OutboxStatus = OutboxRow['status'];
 export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
 
+/** Rows or keys per statement: well under both stores' parameter limits. */
+const CHUNK = 1000;
+
 /** The optional columns, for a prepared insert that names every column. */
 const EMPTY_ROW = {
   subject: null,
@@ -135,21 +138,33 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         }
         return inserted;
       }
-      return db
-        .insert(t)
-        .values(rows)
-        .onConflictDoNothing({ target: t.dedupeKey })
-        .returning({ id: t.id, dedupeKey: t.dedupeKey });
+      // Group commit can hand in thousands of rows; PostgreSQL takes at most 65,535 parameters.
+      const inserted: { id: string; dedupeKey: string | null }[] = [];
+      for (let from = 0; from < rows.length; from += CHUNK) {
+        inserted.push(
+          ...(await db
+            .insert(t)
+            .values(rows.slice(from, from + CHUNK))
+            .onConflictDoNothing({ target: t.dedupeKey })
+            .returning({ id: t.id, dedupeKey: t.dedupeKey })),
+        );
+      }
+      return inserted;
     },
     async findByDedupeKeys(
       db: Db,
       keys: string[],
     ): Promise<{ id: string; dedupeKey: string | null }[]> {
-      if (keys.length === 0) return [];
-      return db
-        .select({ id: t.id, dedupeKey: t.dedupeKey })
-        .from(t)
-        .where(inArray(t.dedupeKey, keys));
+      const found: { id: string; dedupeKey: string | null }[] = [];
+      for (let from = 0; from < keys.length; from += CHUNK) {
+        found.push(
+          ...(await db
+            .select({ id: t.id, dedupeKey: t.dedupeKey })
+            .from(t)
+            .where(inArray(t.dedupeKey, keys.slice(from, from + CHUNK)))),
+        );
+      }
+      return found;
     },
     async findById(db: Db, id: string): Promise<OutboxRow | undefined> {
       const rows = await db.select().from(t).where(eq(t.id, id)).limit(1);
