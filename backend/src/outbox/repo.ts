@@ -1,59 +1,15 @@
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  gt,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  or,
-  sql,
-} from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
+import { createOutboxHoldRepo } from './hold-repo.ts';
+import { insertRowsOnSqlite } from './sqlite-insert.ts';
 
 export type OutboxRow = Tables['outboxItems']['$inferSelect'];
 export type NewOutboxRow = Tables['outboxItems']['$inferInsert'];
 export type OutboxStatus = OutboxRow['status'];
-export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
+export type { OutboxHoldRow } from './hold-repo.ts';
 
 /** Rows or keys per statement: well under both stores' parameter limits. */
 const CHUNK = 1000;
-
-/** The optional columns, for a prepared insert that names every column. */
-const EMPTY_ROW = {
-  subject: null,
-  dedupeKey: null,
-  attempts: 0,
-  leaseOwner: null,
-  leaseExpiresAt: null,
-  verdict: null,
-  explanation: null,
-  detail: null,
-  lastError: null,
-  settledAt: null,
-} as const;
-
-/** Prepared statements per connection object (the SQLite writer is one object for every write). */
-const insertStatements = new WeakMap<Db, PreparedInsert>();
-type PreparedInsert = {
-  execute(
-    row: Omit<NewOutboxRow, 'leaseExpiresAt' | 'settledAt'> & {
-      leaseExpiresAt: number | null;
-      settledAt: number | null;
-    },
-  ): PromiseLike<unknown>;
-};
-
-/** better-sqlite3's run result: `{ changes }`. */
-function changedRows(result: unknown): number {
-  return typeof result === 'object' && result !== null && 'changes' in result
-    ? Number(result.changes)
-    : 0;
-}
 
 /** What a settled item records: how it ended and why, in words a CI user understands. */
 export interface Settlement {
@@ -79,40 +35,7 @@ export interface OutboxListFilter {
  */
 export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
   const t = store.tables.outboxItems;
-  const h = store.tables.outboxHolds;
   const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
-  const preparedInsert = (db: Db) => {
-    let statement = insertStatements.get(db);
-    if (!statement) {
-      statement = db
-        .insert(t)
-        .values({
-          id: sql.placeholder('id'),
-          kind: sql.placeholder('kind'),
-          target: sql.placeholder('target'),
-          subject: sql.placeholder('subject'),
-          dedupeKey: sql.placeholder('dedupeKey'),
-          payload: sql.placeholder('payload'),
-          status: sql.placeholder('status'),
-          attempts: sql.placeholder('attempts'),
-          nextAttemptAt: sql.placeholder('nextAttemptAt'),
-          leaseOwner: sql.placeholder('leaseOwner'),
-          leaseExpiresAt: sql`${sql.placeholder('leaseExpiresAt')}`,
-          verdict: sql.placeholder('verdict'),
-          explanation: sql.placeholder('explanation'),
-          detail: sql.placeholder('detail'),
-          lastError: sql.placeholder('lastError'),
-          createdAt: sql.placeholder('createdAt'),
-          updatedAt: sql.placeholder('updatedAt'),
-          settledAt: sql`${sql.placeholder('settledAt')}`,
-        })
-        .onConflictDoNothing({ target: t.dedupeKey })
-        .prepare('outbox_insert_one');
-      insertStatements.set(db, statement);
-    }
-    return statement;
-  };
-
   return {
     /** Inserts rows; a row whose dedupe key exists already is skipped. Returns the inserted ids. */
     async insertMany(
@@ -120,24 +43,7 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       rows: NewOutboxRow[],
     ): Promise<{ id: string; dedupeKey: string | null }[]> {
       if (rows.length === 0) return [];
-      if (store.dialect === 'sqlite') {
-        // One prepared statement per row: SQLite runs it in microseconds, while building the
-        // multi-row statement again for every request costs more than the insert itself.
-        const insert = preparedInsert(db);
-        const inserted: { id: string; dedupeKey: string | null }[] = [];
-        for (const row of rows) {
-          const result = await insert.execute({
-            ...EMPTY_ROW,
-            ...row,
-            // Nullable timestamps go in raw (the column encoder does not take null), in ms.
-            leaseExpiresAt: row.leaseExpiresAt?.getTime() ?? null,
-            settledAt: row.settledAt?.getTime() ?? null,
-          });
-          if (changedRows(result) === 1)
-            inserted.push({ id: row.id, dedupeKey: row.dedupeKey ?? null });
-        }
-        return inserted;
-      }
+      if (store.dialect === 'sqlite') return insertRowsOnSqlite(db, t, rows);
       // Group commit can hand in thousands of rows; PostgreSQL takes at most 65,535 parameters.
       const inserted: { id: string; dedupeKey: string | null }[] = [];
       for (let from = 0; from < rows.length; from += CHUNK) {
@@ -347,67 +253,7 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         .where(inArray(t.status, ['pending', 'delivering', 'dead']))
         .groupBy(t.kind, t.status);
     },
-    /** When the next item falls due (ignoring holds), or undefined when nothing is pending. */
-    async nextDueAt(db: Db): Promise<Date | undefined> {
-      const rows = await db
-        .select({ at: t.nextAttemptAt })
-        .from(t)
-        .where(eq(t.status, 'pending'))
-        .orderBy(asc(t.nextAttemptAt))
-        .limit(1);
-      return rows[0]?.at;
-    },
-    async getHold(db: Db, target: string): Promise<OutboxHoldRow | undefined> {
-      const rows = await db.select().from(h).where(eq(h.target, target)).limit(1);
-      return rows[0];
-    },
-    /** Holds a target (until null: until released) and defers its pending items past the hold. */
-    async hold(db: Db, row: OutboxHoldRow, deferUntil: Date): Promise<void> {
-      await db
-        .insert(h)
-        .values(row)
-        .onConflictDoUpdate({
-          target: h.target,
-          set: {
-            until: row.until,
-            reason: row.reason,
-            failures: row.failures,
-            updatedAt: row.updatedAt,
-          },
-        });
-      await db
-        .update(t)
-        .set({ nextAttemptAt: deferUntil })
-        .where(
-          and(eq(t.target, row.target), eq(t.status, 'pending'), lt(t.nextAttemptAt, deferUntil)),
-        );
-    },
-    /** Forgets a target's failure count after a success (an open-ended hold stays). */
-    async clearFailures(db: Db, target: string): Promise<void> {
-      await db.delete(h).where(and(eq(h.target, target), isNotNull(h.until)));
-    },
-    /** Moves a held target's items that fell due (arrived during the hold) past the hold. */
-    async deferDue(db: Db, target: string, now: Date, until: Date): Promise<void> {
-      await db
-        .update(t)
-        .set({ nextAttemptAt: until })
-        .where(and(dueNow(now), eq(t.target, target)));
-    },
-    /** Lifts a hold; the target's pending items are due at `now`. */
-    async releaseHold(db: Db, target: string, now: Date): Promise<boolean> {
-      const rows = await db.delete(h).where(eq(h.target, target)).returning({ target: h.target });
-      await db
-        .update(t)
-        .set({ nextAttemptAt: now })
-        .where(and(eq(t.target, target), eq(t.status, 'pending'), gt(t.nextAttemptAt, now)));
-      return rows.length > 0;
-    },
-    async activeHolds(db: Db, now: Date): Promise<OutboxHoldRow[]> {
-      return db
-        .select()
-        .from(h)
-        .where(or(isNull(h.until), gt(h.until, now)));
-    },
+    ...createOutboxHoldRepo(store),
   };
 }
 

@@ -136,8 +136,9 @@ ${row(bareTarget.name, single.get(bareTarget.name) ?? [], 1)}
 
 Testbridge answers \`POST /jira/builds/0.1/cloud/{cloudId}/bulk\` with the Jenkins-style body of
 one build: CI bearer token checked against the store, Jira's rules (zod), the item committed to
-the outbox (SQLite WAL, one transaction) before the 202, request id, access log, metrics. Bare
-Hono parses the same body and answers Jira's 202 shape, nothing else.`,
+the outbox before the 202 (SQLite WAL; requests arriving together share one transaction: group
+commit), request id, access log, metrics. Bare Hono parses the same body and answers Jira's 202
+shape, nothing else. wrk counts a request still unanswered after 2 s as an error (a timeout).`,
       },
       {
         title: 'DevOps ingestion: 100-item batches',

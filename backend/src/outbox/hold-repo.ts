@@ -1,0 +1,64 @@
+import { and, eq, gt, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
+import type { Db, Store, Tables } from '../db/store.ts';
+
+export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
+
+/** Holds on targets (after a 429, repeated failures or refused credentials) and their effect. */
+export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
+  const t = store.tables.outboxItems;
+  const h = store.tables.outboxHolds;
+  const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
+  return {
+    async getHold(db: Db, target: string): Promise<OutboxHoldRow | undefined> {
+      const rows = await db.select().from(h).where(eq(h.target, target)).limit(1);
+      return rows[0];
+    },
+    /** Holds a target (until null: until released) and defers its pending items past the hold. */
+    async hold(db: Db, row: OutboxHoldRow, deferUntil: Date): Promise<void> {
+      await db
+        .insert(h)
+        .values(row)
+        .onConflictDoUpdate({
+          target: h.target,
+          set: {
+            until: row.until,
+            reason: row.reason,
+            failures: row.failures,
+            updatedAt: row.updatedAt,
+          },
+        });
+      await db
+        .update(t)
+        .set({ nextAttemptAt: deferUntil })
+        .where(
+          and(eq(t.target, row.target), eq(t.status, 'pending'), lt(t.nextAttemptAt, deferUntil)),
+        );
+    },
+    /** Forgets a target's failure count after a success (an open-ended hold stays). */
+    async clearFailures(db: Db, target: string): Promise<void> {
+      await db.delete(h).where(and(eq(h.target, target), isNotNull(h.until)));
+    },
+    /** Moves a held target's items that fell due (arrived during the hold) past the hold. */
+    async deferDue(db: Db, target: string, now: Date, until: Date): Promise<void> {
+      await db
+        .update(t)
+        .set({ nextAttemptAt: until })
+        .where(and(dueNow(now), eq(t.target, target)));
+    },
+    /** Lifts a hold; the target's pending items are due at `now`. */
+    async releaseHold(db: Db, target: string, now: Date): Promise<boolean> {
+      const rows = await db.delete(h).where(eq(h.target, target)).returning({ target: h.target });
+      await db
+        .update(t)
+        .set({ nextAttemptAt: now })
+        .where(and(eq(t.target, target), eq(t.status, 'pending'), gt(t.nextAttemptAt, now)));
+      return rows.length > 0;
+    },
+    async activeHolds(db: Db, now: Date): Promise<OutboxHoldRow[]> {
+      return db
+        .select()
+        .from(h)
+        .where(or(isNull(h.until), gt(h.until, now)));
+    },
+  };
+}
