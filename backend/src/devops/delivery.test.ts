@@ -82,6 +82,22 @@ describe('builds and deployments from CI to Jira', () => {
     });
   });
 
+  it('takes both Jenkins payloads unchanged at /api/v1/devops too, and delivers them', async () => {
+    const build = await b.postApi('builds', onKnownIssue(jenkinsPayload('build')));
+    const deployment = await b.postApi('deployments', onKnownIssue(jenkinsPayload('deployment')));
+    expect([build.status, deployment.status]).toEqual([202, 202]);
+    const ids = [...(await b.eventIds(build)), ...(await b.eventIds(deployment))];
+    await b.drain();
+    for (const id of ids) expect((await b.event(id)).verdict).toBe('accepted');
+    const sent = submits().map((r) => JSON.parse(r.body));
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        onKnownIssue(jenkinsPayload('build')),
+        onKnownIssue(jenkinsPayload('deployment')),
+      ]),
+    );
+  });
+
   it('posts one build or many at /api/v1/devops/builds with friendly defaults', async () => {
     const one = await b.postApi('builds', {
       pipelineId: 'web',
