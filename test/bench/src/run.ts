@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Section } from './context.ts';
@@ -30,6 +30,7 @@ Every figure is a ratio against a baseline measured in the same run, because abs
 shared 2-core machine move from run to run.
 
 ${sections.map((s) => `## ${s.title}\n\n${s.markdown}\n`).join('\n')}`;
+  mkdirSync(join(ctx.repoRoot, 'docs'), { recursive: true });
   writeFileSync(join(ctx.repoRoot, 'docs', 'benchmarks.md'), report);
   process.stdout.write(report);
 }
