@@ -102,25 +102,30 @@ const buildFields = {
   references: z.array(BuildReference).min(1).max(JIRA_DEVOPS_LIMITS.referencesPerBuild).optional(),
 };
 
-/** Jira's rules that span fields: issues named somehow, at most 500 association values. */
-export function checkIssueLinks(
-  item: { issueKeys?: unknown[] | undefined; associations?: { values: unknown[] }[] | undefined },
-  ctx: z.RefinementCtx,
-): void {
-  if (!item.issueKeys && !item.associations) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['associations'],
-      message: 'name the issues with associations (or the deprecated issueKeys)',
-    });
-  }
-  if (item.associations && countAssociationValues(item.associations) > 500) {
-    ctx.addIssue({ code: 'custom', path: ['associations'], message: ASSOCIATION_LIMIT_MESSAGE });
-  }
+/**
+ * Jira's rules that span fields: the items are named somehow (`what`: "issues", "issues or
+ * services"), and at most 500 association values.
+ */
+export function checkIssueLinks(what: string) {
+  return (
+    item: { issueKeys?: unknown[] | undefined; associations?: { values: unknown[] }[] | undefined },
+    ctx: z.RefinementCtx,
+  ): void => {
+    if (!item.issueKeys && !item.associations) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['associations'],
+        message: `name the ${what} with associations (or the deprecated issueKeys)`,
+      });
+    }
+    if (item.associations && countAssociationValues(item.associations) > 500) {
+      ctx.addIssue({ code: 'custom', path: ['associations'], message: ASSOCIATION_LIMIT_MESSAGE });
+    }
+  };
 }
 
 /** One build, as Jira's `BuildData`. */
-export const BuildData = z.strictObject(buildFields).superRefine(checkIssueLinks);
+export const BuildData = z.strictObject(buildFields).superRefine(checkIssueLinks('issues'));
 export type BuildData = z.infer<typeof BuildData>;
 
 /** The body of `POST /rest/builds/0.1/bulk` (or the gateway's `/jira/builds/0.1/cloud/{cloudId}/bulk`). */

@@ -6,8 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  ASSOCIATION_LIMIT_MESSAGE,
-  countAssociationValues,
+  checkIssueLinks,
   DevopsProperties,
   IssueAssociation,
   IssueKey,
@@ -79,21 +78,7 @@ const deploymentFields = {
   commands: z.array(z.strictObject({ command: text(255) })).optional(),
 };
 
-function checkDeploymentLinks(
-  item: { issueKeys?: unknown[] | undefined; associations?: { values: unknown[] }[] | undefined },
-  ctx: z.RefinementCtx,
-): void {
-  if (!item.issueKeys && !item.associations) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['associations'],
-      message: 'name the issues or services with associations (or the deprecated issueKeys)',
-    });
-  }
-  if (item.associations && countAssociationValues(item.associations) > 500) {
-    ctx.addIssue({ code: 'custom', path: ['associations'], message: ASSOCIATION_LIMIT_MESSAGE });
-  }
-}
+const checkDeploymentLinks = checkIssueLinks('issues or services');
 
 /** One deployment, as Jira's `DeploymentData`. */
 export const DeploymentData = z.strictObject(deploymentFields).superRefine(checkDeploymentLinks);
