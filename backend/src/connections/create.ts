@@ -5,7 +5,9 @@ import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
 import { anonymousAuth } from '../jira/auth.ts';
 import { JiraCallError } from '../jira/errors.ts';
+import type { JiraEndpoint } from '../jira/http.ts';
 import { deploymentOf, getMyself, getServerInfo } from '../jira/platform-api.ts';
+import { fetchTenantCloudId } from '../jira/software-api.ts';
 import { assertJiraUrlAllowed } from '../jira/url-guard.ts';
 import { apiVersionOf, bindConnection, bindGrant, tokenEndpointFor } from './endpoint.ts';
 import { type ConnectionRow, createConnectionRepo, type GrantRow } from './repo.ts';
@@ -133,6 +135,7 @@ export async function createConnection(
     throw explainJiraFailure(error, 'body.auth', 'Jira refused these credentials');
   });
   row.serverVersion = info.version;
+  if (row.deployment === 'cloud') row.cloudId = await cloudIdOf(deps, jiraUrl, endpoint);
   grant.accountId = me.accountId ?? me.key ?? me.name ?? null;
 
   await deps.store.transaction(async (tx) => {
@@ -146,6 +149,24 @@ export async function createConnection(
   deps.logger.info({ connectionId: id, authType: auth.type }, 'connection created');
   const diagnostics = await runDiagnostics(deps, id, caller);
   return toConnection({ ...row, diagnostics }, grant);
+}
+
+/**
+ * A Cloud site's cloudId (Forge and the DevOps APIs name sites by it), from its unauthenticated
+ * `/_edge/tenant_info`. Not fatal: the connection works without it, so a failure is logged.
+ */
+async function cloudIdOf(
+  deps: ServiceDeps,
+  jiraUrl: string,
+  endpoint: JiraEndpoint,
+): Promise<string | null> {
+  const tenant = await fetchTenantCloudId(deps, jiraUrl, endpoint.dispatcher);
+  if (tenant.ok) return tenant.value;
+  deps.logger.warn(
+    { jiraUrl, error: tenant.failure.message },
+    'cloudId unknown: tenant_info failed',
+  );
+  return null;
 }
 
 function explainJiraFailure(error: unknown, field: string, summary: string): unknown {

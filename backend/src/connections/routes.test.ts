@@ -37,6 +37,9 @@ describe('connections with token credentials, against the simulator', () => {
       auth: { type: 'cloud_api_token', username: 'alice@acme.test' },
     });
     expect(connection.serverVersion).toMatch(/^\d+\./);
+    // The cloudId comes from the site's /_edge/tenant_info (Forge and DevOps name sites by it).
+    expect(connection.cloudId).toBe(sim.world.sites.get('acme')?.cloudId);
+    expect(sim.requests.list({ path: '/cloud/acme/_edge/tenant_info' })).toHaveLength(1);
     // Once to check the credentials, once more by the diagnostics that follow.
     expect(sim.requests.list({ path: '/cloud/acme/rest/api/3/myself' })).toHaveLength(2);
   });
