@@ -40,6 +40,7 @@ import { createRequestLog } from './core/request-log.ts';
 import { createRng } from './core/rng.ts';
 import { createOAuth1Store } from './dc/oauth1/oauth1-store.ts';
 import type { SimDeps } from './deps.ts';
+import { createSimDevops, type SimDevops } from './devops/state.ts';
 import type { InvocationTokenInput } from './forge/fit.ts';
 import { createForgeSigner, FORGE_JWKS_PATH } from './forge/fit.ts';
 import type { SimSettings } from './settings.ts';
@@ -132,6 +133,8 @@ export interface Sim {
   forgeJwksUrl: string;
   /** Outgoing webhooks: `await sim.webhooks.flush()` until deliveries settle; attempts, failures. */
   webhooks: SimWebhooks;
+  /** What the Builds and Deployments APIs hold per cloudId: data, properties, issue keys. */
+  devops: SimDevops;
 }
 
 function resolveRequest(baseUrl: string, input: FetchInput, init?: RequestInit): Request {
@@ -228,6 +231,7 @@ export function createSim(options: SimOptions): Sim {
     forgeAppId: deps.forge.appId,
     forgeJwksUrl: `${baseUrl}${FORGE_JWKS_PATH}`,
     webhooks: createSimWebhooks(deps),
+    devops: createSimDevops(deps),
   };
 }
 
@@ -247,6 +251,7 @@ export {
   percentEncode,
   signRsaSha1,
 } from './dc/oauth1/signature.ts';
+export type { SimDevops, StoredDevopsItem } from './devops/state.ts';
 export type { InvocationTokenInput } from './forge/fit.ts';
 export type { SimSettings } from './settings.ts';
 export type { SimWebhooks } from './webhooks/sim-api.ts';

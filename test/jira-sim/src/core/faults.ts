@@ -24,6 +24,8 @@ export const faultSpecSchema = z.object({
   latencyMs: z.number().int().min(0).optional(),
   /** How many matching requests this fault affects; omitted = until cleared. */
   times: z.number().int().min(1).optional(),
+  /** Matching requests to let through untouched first (e.g. `1`: fail the second request). */
+  after: z.number().int().min(0).optional(),
 });
 export type FaultSpec = z.input<typeof faultSpecSchema>;
 
@@ -38,6 +40,8 @@ export interface Fault {
   latencyMs: number | undefined;
   /** Requests still affected; null = until cleared. */
   remaining: number | null;
+  /** Matching requests still to let through before the fault applies. */
+  skip: number;
   hits: number;
 }
 
@@ -67,6 +71,7 @@ export function createFaultStore(): FaultStore {
         reason: parsed.reason,
         latencyMs: parsed.latencyMs,
         remaining: parsed.times ?? null,
+        skip: parsed.after ?? 0,
         hits: 0,
       };
       faults.push(fault);
@@ -82,11 +87,13 @@ export function createFaultStore(): FaultStore {
       faults = [];
     },
     take(method, path) {
-      const hit = faults.filter(
-        (fault) =>
-          (fault.method === undefined || fault.method === method) &&
-          matchesPathPattern(fault.path, path),
-      );
+      const hit = faults.filter((fault) => {
+        if (fault.method !== undefined && fault.method !== method) return false;
+        if (!matchesPathPattern(fault.path, path)) return false;
+        if (fault.skip === 0) return true;
+        fault.skip -= 1;
+        return false;
+      });
       for (const fault of hit) {
         fault.hits += 1;
         if (fault.remaining !== null) fault.remaining -= 1;

@@ -74,6 +74,23 @@ describe('fault injection', () => {
     expect(sim.requests.list().map((r) => r.status)).toEqual([429, 429, 200]);
   });
 
+  it('lets the first `after` matching requests through, then fails the next `times`', async () => {
+    const sim = createSim({ baseUrl: BASE });
+    const fault = sim.addFault({
+      kind: 'status',
+      status: 503,
+      path: '/cloud/*',
+      after: 1,
+      times: 1,
+    });
+    await sim.fetch(`${BASE}/dc/jira/rest/api/2/serverInfo`);
+    expect((await sim.fetch(INFO)).status).toBe(200);
+    expect((await sim.fetch(INFO)).status).toBe(503);
+    expect((await sim.fetch(INFO)).status).toBe(200);
+    expect(fault.hits).toBe(1);
+    expect(sim.faults.list()).toEqual([]);
+  });
+
   it('answers a 5xx until cleared, and only for matching paths and methods', async () => {
     const sim = createSim({ baseUrl: BASE });
     const fault = sim.addFault({

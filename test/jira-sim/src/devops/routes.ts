@@ -1,7 +1,8 @@
 /**
  * Jira Software's Builds and Deployments APIs behind the gateway, as on-premises tools reach them
  * with "OAuth credentials" (2LO): `/api/jira/{builds|deployments}/0.1/cloud/{cloudId}/…`.
- * Only a 2LO token of that site whose credentials include the API may call them.
+ * Only a 2LO token of that site whose credentials include the API may call them: submit (`/bulk`),
+ * get and delete by key, delete by properties (`/bulkByProperties?key=value&…`, ANDed).
  * @see https://developer.atlassian.com/cloud/jira/software/integrate-jsw-cloud-with-onpremises-tools/
  */
 import { Hono } from 'hono';
@@ -34,6 +35,24 @@ function createApiRoutes(deps: SimDeps, api: DevopsApi): Hono<CloudEnv> {
       return Response.json([{ message: 'The request body is not valid JSON' }], { status: 400 });
     }
     return submitDevopsItems(deps, c.var.instance, api, body);
+  });
+
+  // Jira deletes asynchronously (answers 202 at once); the simulator deletes before answering.
+  app.delete('/bulkByProperties', (c) => {
+    const wanted = [...new URL(c.req.url).searchParams].filter(
+      ([name]) => name !== '_updateSequenceNumber', // deprecated, "no longer supported"
+    );
+    if (wanted.length === 0) {
+      // Jira's wording is UNCONFIRMED; the OpenAPI says "missing at least one Property param".
+      return Response.json([{ message: 'At least one property must be given to delete by' }], {
+        status: 400,
+      });
+    }
+    const stored = items(c);
+    for (const [id, item] of stored) {
+      if (wanted.every(([name, value]) => item.properties[name] === value)) stored.delete(id);
+    }
+    return c.body(null, 202);
   });
 
   const notFound = (what: string) => jiraError(404, [`No ${what} found with the given key`]);

@@ -12,6 +12,13 @@ export interface StoredDevopsItem {
   storedAt: number;
   /** Issue keys it is linked to (the known ones). */
   issueKeys: string[];
+  /**
+   * The `properties` of the request that stored it (Jira keeps them hashed, never returns them and
+   * deletes by them with `bulkByProperties`); `{}` when the request had none.
+   */
+  properties: Record<string, string>;
+  /** The request's `providerMetadata`, if any (Jira keeps it for auditing; never returned). */
+  providerMetadata: Record<string, unknown> | undefined;
 }
 
 export interface DevopsSiteState {
@@ -54,3 +61,16 @@ export const deploymentKey = (
   environmentId: string,
   deploymentSequenceNumber: number | string,
 ) => `${pipelineId}\u0000${environmentId}\u0000${deploymentSequenceNumber}`;
+
+/** What the simulated Jira holds for one site, as a test reads it (`sim.devops`). */
+export interface SimDevops {
+  builds(cloudId: string): StoredDevopsItem[];
+  deployments(cloudId: string): StoredDevopsItem[];
+}
+
+export function createSimDevops(deps: SimDeps): SimDevops {
+  return {
+    builds: (cloudId) => [...siteStateOf(deps, cloudId).builds.values()],
+    deployments: (cloudId) => [...siteStateOf(deps, cloudId).deployments.values()],
+  };
+}

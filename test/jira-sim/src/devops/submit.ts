@@ -2,6 +2,7 @@
  * `submitBuilds` / `submitDeployments` as Jira answers them: the whole request refused (400, 413)
  * when the envelope is wrong, else 202 with each item accepted or rejected (Jira's messages), plus
  * the unknown issue keys and associations. Older updateSequenceNumbers are accepted and ignored.
+ * The envelope's `properties` and `providerMetadata` are stored with every item the request stored.
  * @see https://developer.atlassian.com/cloud/jira/software/rest/api-group-builds/#api-rest-builds-0-1-bulk-post
  */
 import { z } from 'zod';
@@ -76,7 +77,10 @@ export function submitDevopsItems(
     return errorArray(400, describeSchemaErrors(validators.envelope.errors));
   }
   const envelope = z
-    .object({ properties: z.record(z.string(), z.unknown()).optional() })
+    .object({
+      properties: z.record(z.string(), z.string()).optional(),
+      providerMetadata: z.record(z.string(), z.unknown()).optional(),
+    })
     .loose()
     .parse(body);
   const items = z.array(z.unknown()).parse(envelope[api]);
@@ -152,6 +156,8 @@ export function submitDevopsItems(
         updateSequenceNumber: data.updateSequenceNumber,
         storedAt: deps.clock.now(),
         issueKeys: [...new Set(known)],
+        properties: envelope.properties ?? {},
+        providerMetadata: envelope.providerMetadata,
       });
     }
   }
