@@ -1,3 +1,4 @@
+import { createSim, createFixedClock as createSimClock } from '@testbridge/jira-sim';
 import { Problem } from '@testbridge/shared';
 import { Connection, ConnectionEventPage } from '@testbridge/shared/api/connections';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,10 @@ import {
   connectCloud,
   createOAuthTestApp,
   jiraMyself,
+  json,
   lastError,
   type OAuthTestApp,
+  START,
 } from './testing.ts';
 
 const HOUR = 3_600_000;
@@ -90,6 +93,55 @@ describe('refresh that never loses a grant', () => {
       'needs_reauthorization',
       'refresh_failed',
     ]);
+  });
+});
+
+describe('a refresh on SQLite holds no write transaction across the token request', () => {
+  // The simulator's latency fault waits on this gate, so the token request stays open on cue.
+  let entered: () => void = () => {};
+  let release: () => void = () => {};
+  const inTokenRequest = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let t: OAuthTestApp;
+  beforeAll(async () => {
+    const sim = createSim({
+      baseUrl: 'http://jira-sim.test',
+      clock: createSimClock(START),
+      sleep: () => {
+        entered();
+        return gate;
+      },
+    });
+    t = await createOAuthTestApp({ store: 'sqlite', sim });
+  });
+  afterAll(() => t.cleanup());
+
+  it('lets other writes commit while Atlassian is slow to answer', async () => {
+    const connection = await connectCloud(t, 'Slow token endpoint');
+    advance(t, 2 * HOUR);
+    t.sim.addFault({ kind: 'latency', path: '/auth/oauth/token', method: 'POST', latencyMs: 1 });
+    const call = jiraMyself(t, connection.id);
+    await inTokenRequest;
+    // Any write: an API key. With the writer held by the refresh it could only finish after it.
+    const write = t.app
+      .request('/api/v1/api-keys', {
+        method: 'POST',
+        headers: t.asAdmin(json),
+        body: JSON.stringify({ name: 'written during a refresh', role: 'tool' }),
+      })
+      .then((res) => res.status);
+    const stalled = await Promise.race([
+      write,
+      new Promise((resolve) => setTimeout(resolve, 2_000, 'write still waiting after 2 s')),
+    ]);
+    release();
+    expect(stalled).toBe(201);
+    expect((await call).status).toBe(200);
+    expect(await historyTypes(t, connection.id)).toContain('refreshed');
   });
 });
 

@@ -52,66 +52,34 @@ type Outcome =
   | { kind: 'revoked'; text: string }
   | { kind: 'failed'; text: string; cause: unknown };
 
+type Tx = Parameters<Parameters<OAuthDeps['store']['transaction']>[0]>[0];
+/** Runs the writes of a refresh: inside the locking transaction, or in one of their own. */
+type Commit = <T>(write: (tx: Tx) => Promise<T>) => Promise<T>;
+
 async function refreshLocked(
   deps: OAuthDeps,
   connection: OAuthConnectionRow,
   grant: OAuthGrantRow,
 ): Promise<OAuthGrantRow> {
-  const grantId = grant.id;
-  const seen = grant.accessToken;
   const repo = createOAuthRepo(deps.store);
-  const outcome = await deps.store.transaction(async (tx): Promise<Outcome> => {
-    await repo.lockGrant(tx, grantId);
-    const row = await repo.findGrantById(tx, grantId);
-    if (!row) return { kind: 'revoked', text: 'The grant was removed' };
-    const now = deps.clock.now();
-    if (row.accessToken !== seen && !isExpiring(row, now)) return { kind: 'ok', grant: row };
-    const refreshToken = row.refreshToken
-      ? deps.sealer.open(row.refreshToken, bindGrantSecret(row.id, 'refresh_token'))
-      : null;
-    if (!refreshToken) return { kind: 'revoked', text: 'The grant has no refresh token' };
-    const server = oauth2ServerFor(deps, connection);
-    let response: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
-    try {
-      response = await client.refreshTokenGrant(
-        server.config,
-        refreshToken.reveal(),
-        server.refreshParams,
-      );
-    } catch (error) {
-      const described = describeOAuthError(error);
-      await recordConnectionEvent(deps, tx, connection.id, 'refresh_failed', SYSTEM_ACTOR, {
-        subject: row.subject || null,
-        error: described.text,
-      });
-      if (!described.invalidGrant) return { kind: 'failed', text: described.text, cause: error };
-      await markRevoked(deps, connection, row, described.text, tx);
-      return { kind: 'revoked', text: described.text };
-    }
-    const expiresIn = response.expiresIn();
-    const changes = {
-      accessToken: deps.sealer.seal(
-        new PlainSecret(response.access_token),
-        bindGrantSecret(row.id, 'access_token'),
-      ),
-      // Keep the old refresh token when an answer omits it (seen in the wild, jira-protocols §1.3).
-      refreshToken: response.refresh_token
-        ? deps.sealer.seal(
-            new PlainSecret(response.refresh_token),
-            bindGrantSecret(row.id, 'refresh_token'),
-          )
-        : row.refreshToken,
-      expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
-      scopes: response.scope ?? row.scopes,
-      updatedAt: now,
-    };
-    await repo.updateGrant(tx, row.id, changes);
-    await recordConnectionEvent(deps, tx, connection.id, 'refreshed', SYSTEM_ACTOR, {
-      subject: row.subject || null,
-      expiresAt: changes.expiresAt?.toISOString() ?? null,
-    });
-    return { kind: 'ok', grant: { ...row, ...changes } };
-  });
+  // PostgreSQL: replicas share the grant, so hold its row lock across the token request. SQLite
+  // has one writer per process and the single flight above already serialises refreshes: no
+  // write transaction is held across the HTTP call (other writers would wait on it); the write
+  // re-reads the row instead.
+  const outcome =
+    deps.store.dialect === 'postgres'
+      ? await deps.store.transaction(async (tx) => {
+          await repo.lockGrant(tx, grant.id);
+          const row = await repo.findGrantById(tx, grant.id);
+          return refreshRow(deps, connection, grant.accessToken, row, (write) => write(tx));
+        })
+      : await refreshRow(
+          deps,
+          connection,
+          grant.accessToken,
+          await repo.findGrantById(deps.store.db, grant.id),
+          (write) => deps.store.transaction(write),
+        );
   if (outcome.kind === 'ok') return outcome.grant;
   if (outcome.kind === 'failed') {
     deps.logger.warn({ connectionId: connection.id, error: outcome.text }, 'token refresh failed');
@@ -121,6 +89,77 @@ async function refreshLocked(
   }
   deps.logger.warn({ connectionId: connection.id, error: outcome.text }, 'grant revoked by Jira');
   throw revokedError(deps, connection, grant.subject, outcome.text);
+}
+
+async function refreshRow(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  seen: OAuthGrantRow['accessToken'],
+  row: OAuthGrantRow | undefined,
+  commit: Commit,
+): Promise<Outcome> {
+  if (!row) return { kind: 'revoked', text: 'The grant was removed' };
+  const now = deps.clock.now();
+  // Someone refreshed (or re-authorized) since the caller read the grant: use theirs.
+  if (row.accessToken !== seen && !isExpiring(row, now)) return { kind: 'ok', grant: row };
+  const refreshToken = row.refreshToken
+    ? deps.sealer.open(row.refreshToken, bindGrantSecret(row.id, 'refresh_token'))
+    : null;
+  if (!refreshToken) return { kind: 'revoked', text: 'The grant has no refresh token' };
+  const server = oauth2ServerFor(deps, connection);
+  let response: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
+  try {
+    response = await client.refreshTokenGrant(
+      server.config,
+      refreshToken.reveal(),
+      server.refreshParams,
+    );
+  } catch (error) {
+    const described = describeOAuthError(error);
+    return commit(async (tx): Promise<Outcome> => {
+      await recordConnectionEvent(deps, tx, connection.id, 'refresh_failed', SYSTEM_ACTOR, {
+        subject: row.subject || null,
+        error: described.text,
+      });
+      if (!described.invalidGrant) return { kind: 'failed', text: described.text, cause: error };
+      // A re-authorization that landed during the request replaced the dead grant: keep it.
+      const current = await createOAuthRepo(deps.store).findGrantById(tx, row.id);
+      if (current && current.refreshToken !== row.refreshToken)
+        return { kind: 'ok', grant: current };
+      await markRevoked(deps, connection, row, described.text, tx);
+      return { kind: 'revoked', text: described.text };
+    });
+  }
+  const expiresIn = response.expiresIn();
+  const changes = {
+    accessToken: deps.sealer.seal(
+      new PlainSecret(response.access_token),
+      bindGrantSecret(row.id, 'access_token'),
+    ),
+    // Keep the old refresh token when an answer omits it (seen in the wild, jira-protocols §1.3).
+    refreshToken: response.refresh_token
+      ? deps.sealer.seal(
+          new PlainSecret(response.refresh_token),
+          bindGrantSecret(row.id, 'refresh_token'),
+        )
+      : row.refreshToken,
+    expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
+    scopes: response.scope ?? row.scopes,
+    updatedAt: now,
+  };
+  return commit(async (tx): Promise<Outcome> => {
+    const repo = createOAuthRepo(deps.store);
+    // Compare-and-set: a grant replaced during the request (re-authorized or removed) wins.
+    const current = await repo.findGrantById(tx, row.id);
+    if (!current) return { kind: 'revoked', text: 'The grant was removed' };
+    if (current.refreshToken !== row.refreshToken) return { kind: 'ok', grant: current };
+    await repo.updateGrant(tx, row.id, changes);
+    await recordConnectionEvent(deps, tx, connection.id, 'refreshed', SYSTEM_ACTOR, {
+      subject: row.subject || null,
+      expiresAt: changes.expiresAt?.toISOString() ?? null,
+    });
+    return { kind: 'ok', grant: { ...row, ...changes } };
+  });
 }
 
 /** What a caller gets when Jira no longer honours a grant: re-consent, shared or the user's own. */
@@ -165,7 +204,7 @@ async function markRevoked(
   connection: OAuthConnectionRow,
   grant: OAuthGrantRow,
   text: string,
-  tx: Parameters<Parameters<OAuthDeps['store']['transaction']>[0]>[0],
+  tx: Tx,
 ): Promise<void> {
   const repo = createOAuthRepo(deps.store);
   if (grant.subject !== '') {
