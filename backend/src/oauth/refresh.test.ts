@@ -127,13 +127,13 @@ describe('a refresh on SQLite holds no write transaction across the token reques
     const call = jiraMyself(t, connection.id);
     await inTokenRequest;
     // Any write: an API key. With the writer held by the refresh it could only finish after it.
-    const write = t.app
-      .request('/api/v1/api-keys', {
+    const write = Promise.resolve(
+      t.app.request('/api/v1/api-keys', {
         method: 'POST',
         headers: t.asAdmin(json),
         body: JSON.stringify({ name: 'written during a refresh', role: 'tool' }),
-      })
-      .then((res) => res.status);
+      }),
+    ).then((res) => res.status);
     const stalled = await Promise.race([
       write,
       new Promise((resolve) => setTimeout(resolve, 2_000, 'write still waiting after 2 s')),
