@@ -19,6 +19,7 @@ import { whoAmIRoutes } from './http/whoami.ts';
 import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { outboxRoutes } from './outbox/routes.ts';
+import { toolApiRoutes } from './tool-api/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -49,6 +50,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));
   app.route('/api/v1/connections', connectionRoutes(deps, authenticate));
   app.route('/api/v1/connections', oauthRoutes(deps, authenticate));
+  app.route('/api/v1/connections', toolApiRoutes(deps, authenticate));
   app.route('/', oauthCallbackRoutes(deps));
   app.route('/api/v1/devops/sites', devopsSiteRoutes(deps, authenticate));
   app.route('/api/v1/devops', devopsApiRoutes(deps, authenticate));
