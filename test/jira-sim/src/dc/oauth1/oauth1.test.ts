@@ -123,6 +123,27 @@ describe('OAuth 1.0a dance', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: 'admin' });
   });
+
+  it('passes a signed JSON body on to the REST handler (an issue is created)', async () => {
+    const sim = createSim({ baseUrl: BASE });
+    const c = client(sim);
+    const { oauth_token: token = '' } = await c.authorized();
+    const url = `${DC}/rest/api/2/issue`;
+    const res = await sim.fetch(url, {
+      method: 'POST',
+      headers: {
+        Authorization: c.sign({ method: 'POST', url, token }),
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        fields: { project: { key: 'TB' }, issuetype: { name: 'Bug' }, summary: 'Signed' },
+      }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { key } = (await res.json()) as { key: string };
+    const issue = [...sim.world.dc.issues.values()].find((i) => i.key === key);
+    expect(issue).toMatchObject({ summary: 'Signed', reporterId: 'JIRAUSER10000' });
+  });
 });
 
 describe('OAuth 1.0a rejections', () => {

@@ -38,7 +38,8 @@ export async function readSignedRequest(c: Context): Promise<SignedRequest> {
     pathAndQuery: `${url.pathname}${url.search}`,
     authorization: /^oauth\s/i.test(header) ? header.slice(6).trim() : '',
     contentType: c.req.header('content-type') ?? '',
-    body: c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.text(),
+    // A clone: the REST handler behind this middleware still reads the raw request's body.
+    body: c.req.method === 'GET' || c.req.method === 'HEAD' ? '' : await c.req.raw.clone().text(),
   };
 }
 
