@@ -27,3 +27,21 @@ export function callbackErrorPage(problem: string, detail: string): string {
 <p>Start the authorization again from Testbridge.</p>`,
   );
 }
+
+/** The page when the consent came back in the browser that started the flow and it completed. */
+export function connectedPage(): string {
+  return page(
+    'Connected to Jira',
+    `<p data-testid="connected">Testbridge stored the authorization; nothing needs to be pasted.
+You can close this tab and go back to Testbridge.</p>`,
+  );
+}
+
+/** The page when the starter's browser came back but a Jira site must still be chosen. */
+export function chooseSitePage(): string {
+  return page(
+    'Authorization received',
+    `<p data-testid="choose-site">The consent covers more than one Jira site (or not the one
+the connection names). Go back to Testbridge and choose the site to finish; no code is needed.</p>`,
+  );
+}

@@ -1,9 +1,16 @@
+import { timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
 import { dispatcherFor } from '../connections/endpoint.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import { getAccessibleResources } from '../jira/accessible-resources.ts';
 import { bearerAuth } from '../jira/auth.ts';
-import { callbackErrorPage, verificationCodePage } from './callback-page.ts';
+import {
+  callbackErrorPage,
+  chooseSitePage,
+  connectedPage,
+  verificationCodePage,
+} from './callback-page.ts';
+import { completeInBrowser } from './complete.ts';
 import { hashSecret, randomVerificationCode, VERIFICATION_TTL_MS } from './flow-view.ts';
 import { exchangeOAuth1Verifier } from './oauth1-client.ts';
 import { describeOAuthError, oauth2ServerFor, redirectUriOf } from './oauth2-client.ts';
@@ -14,6 +21,8 @@ import type { OAuthDeps } from './start.ts';
 export interface CallbackResult {
   status: number;
   html: string;
+  /** The flow the callback belonged to, so its browser-binding cookie can be cleared. */
+  flowId?: string;
 }
 
 interface Tokens {
@@ -25,13 +34,15 @@ interface Tokens {
 
 /**
  * `GET /oauth/callback`: checks `state` (or the OAuth 1.0a request token), exchanges the code at
- * once, and answers a page with a single-use verification code, never a token. A denied or bad
- * flow gets an error page naming the problem.
+ * once, and answers a page with a single-use verification code, never a token. When the browser
+ * presents the flow's binding cookie (it started the flow), the flow completes here instead and
+ * no code is shown. A denied or bad flow gets an error page naming the problem.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  */
 export async function handleOAuthCallback(
   deps: OAuthDeps,
   query: URLSearchParams,
+  browserBindingOf: (flowId: string) => string | undefined,
 ): Promise<CallbackResult> {
   const repo = createOAuthRepo(deps.store);
   const requestToken = query.get('oauth_token');
@@ -79,32 +90,48 @@ export async function handleOAuthCallback(
   }
   const sites =
     connection.authType === 'cloud_oauth2' ? await listSites(deps, connection, tokens) : [];
+  const binding = browserBindingOf(flow.id);
+  const browserVerified =
+    binding !== undefined &&
+    flow.browserBindingHash !== null &&
+    timingSafeEqual(Buffer.from(hashSecret(binding)), Buffer.from(flow.browserBindingHash));
   const code = randomVerificationCode();
-  await deps.store.transaction((tx) =>
-    repo.updateFlow(tx, flow.id, {
-      ...(connection.authType === 'cloud_oauth2' && sites.length !== 1
-        ? { status: 'site_choice_required' }
-        : { status: 'awaiting_verification' }),
-      verificationHash: hashSecret(code),
-      verificationExpiresAt: new Date(now.getTime() + VERIFICATION_TTL_MS),
-      accessToken: deps.sealer.seal(
-        new PlainSecret(tokens.accessToken),
-        bindFlowSecret(flow.id, 'access_token'),
-      ),
-      refreshToken: tokens.refreshToken
-        ? deps.sealer.seal(
-            new PlainSecret(tokens.refreshToken),
-            bindFlowSecret(flow.id, 'refresh_token'),
-          )
-        : null,
-      tokenExpiresAt: tokens.expiresAt,
-      scopes: tokens.scopes,
-      sites: JSON.stringify(sites),
-      updatedAt: now,
-    }),
+  const changes: Partial<FlowRow> = {
+    status:
+      connection.authType === 'cloud_oauth2' && sites.length !== 1
+        ? 'site_choice_required'
+        : 'awaiting_verification',
+    browserVerified,
+    verificationHash: hashSecret(code),
+    verificationExpiresAt: new Date(now.getTime() + VERIFICATION_TTL_MS),
+    accessToken: deps.sealer.seal(
+      new PlainSecret(tokens.accessToken),
+      bindFlowSecret(flow.id, 'access_token'),
+    ),
+    refreshToken: tokens.refreshToken
+      ? deps.sealer.seal(
+          new PlainSecret(tokens.refreshToken),
+          bindFlowSecret(flow.id, 'refresh_token'),
+        )
+      : null,
+    tokenExpiresAt: tokens.expiresAt,
+    scopes: tokens.scopes,
+    sites: JSON.stringify(sites),
+    updatedAt: now,
+  };
+  await deps.store.transaction((tx) => repo.updateFlow(tx, flow.id, changes));
+  deps.logger.info(
+    { flowId: flow.id, sites: sites.length, browserVerified },
+    'oauth consent received',
   );
-  deps.logger.info({ flowId: flow.id, sites: sites.length }, 'oauth consent received');
-  return { status: 200, html: verificationCodePage(code, VERIFICATION_TTL_MS / 60_000) };
+  if (browserVerified) {
+    const done = await completeInBrowser(deps, connection, { ...flow, ...changes });
+    if (done === 'completed') return { status: 200, html: connectedPage(), flowId: flow.id };
+    if (done === 'site_choice_required')
+      return { status: 200, html: chooseSitePage(), flowId: flow.id };
+  }
+  const html = verificationCodePage(code, VERIFICATION_TTL_MS / 60_000);
+  return { status: 200, html, flowId: flow.id };
 }
 
 const fail = (status: number, detail: string): CallbackResult => ({

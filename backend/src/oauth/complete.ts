@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorizationFlow } from '@testbridge/shared/api/oauth';
+import { createApiKeyRepo } from '../api-keys/repo.ts';
 import { runDiagnostics } from '../connections/run-diagnostics.ts';
 import { actorOf, recordConnectionEvent } from '../connections/service.ts';
 import { PlainSecret } from '../crypto/secret.ts';
@@ -13,7 +14,12 @@ import {
   toAuthorizationFlow,
 } from './flow-view.ts';
 import { exchangeOAuth1Verifier, OAuth1Refusal } from './oauth1-client.ts';
-import { createOAuthRepo, type FlowRow, type OAuthGrantRow } from './repo.ts';
+import {
+  createOAuthRepo,
+  type FlowRow,
+  type OAuthConnectionRow,
+  type OAuthGrantRow,
+} from './repo.ts';
 import { bindFlowSecret, bindGrantSecret } from './seal.ts';
 import { findOAuthConnection, type OAuthDeps } from './start.ts';
 
@@ -37,8 +43,9 @@ export async function getAuthorizationFlow(
 
 /**
  * Completes a flow with the verification code from the callback page (or the OAuth 1.0a `oob`
- * verifier): single-use, only by the caller who started it, within minutes. The grant is stored
- * sealed and the connection becomes active with the same id ('authorized' or 're_authorized').
+ * verifier): single-use, only by the caller who started it, within minutes. A `browserVerified`
+ * flow needs no code (its consent came back in the starter's browser), only the site choice.
+ * The grant is stored sealed and the connection becomes active with the same id.
  * @throws AppError verification_code_invalid | oauth_state_invalid | validation_failed
  */
 export async function completeAuthorization(
@@ -47,7 +54,7 @@ export async function completeAuthorization(
   flowId: string,
   caller: Caller,
   subject: string,
-  input: { code: string; cloudId?: string | undefined },
+  input: { code?: string | undefined; cloudId?: string | undefined },
 ): Promise<AuthorizationFlow> {
   const repo = createOAuthRepo(deps.store);
   const connection = await findOAuthConnection(deps, connectionId);
@@ -62,16 +69,63 @@ export async function completeAuthorization(
   const now = deps.clock.now();
   if (flow.status === 'pending') {
     if (!flow.oob) throw invalidCode('Jira has not sent the authorization back yet');
+    if (!input.code) throw invalidCode('Paste the verifier Jira showed');
     flow = await exchangeOobVerifier(deps, connection, flow, input.code);
-  } else {
+  } else if (!flow.browserVerified) {
     if (!flow.verificationHash || !flow.verificationExpiresAt) throw invalidCode('No code issued');
     if (flow.verificationExpiresAt.getTime() <= now.getTime())
       throw invalidCode('The verification code expired; start the authorization again');
+    if (!input.code) throw invalidCode('Paste the verification code Testbridge showed');
     if (hashSecret(input.code.trim().toUpperCase()) !== flow.verificationHash)
       throw await refuseWrongCode(deps, flow.id);
+  } else if (flow.expiresAt.getTime() <= now.getTime()) {
+    throw new AppError('oauth_state_expired', 'The authorization flow expired; start again');
   }
   const cloudId = chooseSite(flow, connection.jiraUrl, input.cloudId);
-  const current = flow;
+  return finishFlow(deps, connection, flow, caller, cloudId);
+}
+
+export type BrowserCompletion = 'completed' | 'site_choice_required' | 'starter_gone';
+
+/**
+ * The callback's completion of a flow whose consent came back in the starter's browser: as if
+ * the starter had pasted the code, acting as their API key (gone if it was revoked since). A
+ * site that still has to be chosen leaves the flow to the wizard.
+ */
+export async function completeInBrowser(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  flow: FlowRow,
+): Promise<BrowserCompletion> {
+  const keyId = flow.startedBy.slice(0, flow.startedBy.indexOf('|'));
+  const key = await createApiKeyRepo(deps.store.tables).findById(deps.store.db, keyId);
+  if (!key || key.revokedAt) return 'starter_gone';
+  let cloudId: string | null;
+  try {
+    cloudId = chooseSite(flow, connection.jiraUrl, undefined);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'validation_failed')
+      return 'site_choice_required';
+    throw error;
+  }
+  await finishFlow(deps, connection, flow, { keyId, name: key.name, role: key.role }, cloudId);
+  return 'completed';
+}
+
+/**
+ * Stores the flow's tokens as the grant (sealed again, bound to the grant row) and activates
+ * the connection ('authorized' or 're_authorized'), then runs the diagnostics for a shared grant.
+ */
+async function finishFlow(
+  deps: OAuthDeps,
+  connection: OAuthConnectionRow,
+  current: FlowRow,
+  caller: Caller,
+  cloudId: string | null,
+): Promise<AuthorizationFlow> {
+  const repo = createOAuthRepo(deps.store);
+  const { connectionId, subject } = current;
+  const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx) => {
     const claimed = await repo.claimFlow(tx, current.id, {
       verificationHash: null,
@@ -125,11 +179,12 @@ export async function completeAuthorization(
         scopes: current.scopes,
         missingScopes: missing.length ? missing.join(' ') : null,
         cloudId: cloudId ?? null,
+        ...(current.browserVerified ? { verifiedBy: 'browser' } : {}),
       },
     );
     return { ...current, status: 'completed' as const };
   });
-  deps.logger.info({ connectionId, flowId, subject }, 'oauth authorization completed');
+  deps.logger.info({ connectionId, flowId: current.id, subject }, 'oauth authorization completed');
   // Diagnostics run after connecting (their failures are reported in them, never thrown).
   if (subject === '') await runDiagnostics(deps, connectionId, caller);
   return toAuthorizationFlow(result, connection.authType);

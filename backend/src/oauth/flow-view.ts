@@ -10,6 +10,14 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** How long the verification code shown on the callback page can be pasted. */
 export const VERIFICATION_TTL_MS = 5 * 60_000;
 
+/**
+ * The start call sets `${BROWSER_COOKIE_PREFIX}<flowId>` (HttpOnly, SameSite=Lax, path of the
+ * callback): when the consent comes back to the callback in that same browser, the flow completes
+ * without the paste. A consent given in another browser (someone tricked into approving a flow
+ * an attacker started) still needs the code, which only the starter can paste.
+ */
+export const BROWSER_COOKIE_PREFIX = 'tb_oauth_';
+
 /** SHA-256, hex: states and verification codes are stored only this way. */
 export const hashSecret = (value: string) => createHash('sha256').update(value).digest('hex');
 
@@ -53,5 +61,6 @@ export function toAuthorizationFlow(
     failure: row.failure,
     sites: sitesOf(row),
     missingScopes: missingScopesOf(row.scopes, authType),
+    browserVerified: row.browserVerified,
   };
 }

@@ -60,6 +60,8 @@ const flow = (id: string, connectionId: string): FlowRow => ({
   tokenExpiresAt: null,
   scopes: null,
   sites: null,
+  browserBindingHash: `binding-${id}`,
+  browserVerified: false,
   createdAt: at,
   updatedAt: at,
 });
@@ -125,6 +127,20 @@ describe.each(STORE_KINDS)('oauth repo on %s', (kind) => {
     expect((await repo.findGrantById(store.db, 'g2'))?.subject).toBe('tool-user');
     expect(await store.transaction((tx) => repo.deleteGrant(tx, 'c1', 'tool-user'))).toBe(true);
     expect(await store.transaction((tx) => repo.deleteGrant(tx, 'c1', 'tool-user'))).toBe(false);
+  });
+
+  it('purges the flows that expired before the cutoff, and no others', async () => {
+    const old = { ...flow('f-old', 'c1'), expiresAt: new Date(at.getTime() - 7_200_000) };
+    await store.transaction(async (tx) => {
+      await repo.insertFlow(tx, old);
+      await repo.insertFlow(tx, flow('f-live', 'c1'));
+    });
+    const purged = await store.transaction((tx) =>
+      repo.purgeFlows(tx, new Date(at.getTime() - 3_600_000)),
+    );
+    expect(purged).toBe(1);
+    expect(await repo.findFlow(store.db, 'f-old')).toBeUndefined();
+    expect((await repo.findFlow(store.db, 'f-live'))?.browserBindingHash).toBe('binding-f-live');
   });
 
   it('drops the flows and grants of a deleted connection', async () => {

@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 
 export type FlowRow = Tables['oauthFlows']['$inferSelect'];
@@ -37,6 +37,11 @@ export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query
     },
     async findFlow(db: Db, id: string): Promise<FlowRow | undefined> {
       return (await db.select().from(f).where(eq(f.id, id)).limit(1))[0];
+    },
+    /** Deletes flows that ended or expired before `cutoff` (with any sealed tokens they held). */
+    async purgeFlows(db: Db, cutoff: Date): Promise<number> {
+      const rows = await db.delete(f).where(lt(f.expiresAt, cutoff)).returning({ id: f.id });
+      return rows.length;
     },
     async findFlowByState(db: Db, stateHash: string): Promise<FlowRow | undefined> {
       return (await db.select().from(f).where(eq(f.stateHash, stateHash)).limit(1))[0];

@@ -9,6 +9,7 @@ import {
   UpdateOAuthConfigRequest,
 } from '@testbridge/shared/api/oauth';
 import type { Context } from 'hono';
+import { setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import type { Env } from '../http/env.ts';
@@ -18,6 +19,8 @@ import { jsonBody, jsonContent, problemResponse, problemResponses } from '../htt
 import { completeAuthorization, getAuthorizationFlow } from './complete.ts';
 import { revokeGrant, updateOAuthConfig } from './configure.ts';
 import { createOAuthConnection } from './create.ts';
+import { BROWSER_COOKIE_PREFIX, STATE_TTL_MS } from './flow-view.ts';
+import { redirectUriOf } from './oauth2-client.ts';
 import { getJiraMyselfOnBehalfOf } from './on-behalf.ts';
 import { startAuthorization } from './start.ts';
 
@@ -102,13 +105,23 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       },
     }),
     async (c) => {
-      const flow = await startAuthorization(
+      const { flow, browserBinding } = await startAuthorization(
         deps,
         c.req.valid('param').id,
         c.get('caller'),
         subjectOf(c),
         { callback: c.req.valid('query').callback },
       );
+      // A browser (the admin UI) that later lands on the callback with this cookie completes
+      // the flow there, without the paste; API clients simply ignore it.
+      const callback = new URL(redirectUriOf(deps));
+      setCookie(c, `${BROWSER_COOKIE_PREFIX}${flow.flowId}`, browserBinding, {
+        path: callback.pathname,
+        httpOnly: true,
+        secure: callback.protocol === 'https:',
+        sameSite: 'Lax',
+        maxAge: STATE_TTL_MS / 1000,
+      });
       c.header('cache-control', 'no-store');
       return c.json(flow, 201);
     },

@@ -36,10 +36,21 @@ export async function findOAuthConnection(
   return row;
 }
 
+/** Ended or expired flows are deleted this long after their `state` expired. */
+export const FLOW_RETENTION_MS = 60 * 60_000;
+
+export interface StartedFlow {
+  flow: AuthorizationFlow;
+  /** The value of the browser-binding cookie the start call sets; never stored in clear. */
+  browserBinding: string;
+}
+
 /**
  * Starts a consent flow for the shared grant (subject '') or a test-tool user's grant: a random,
  * single-use `state` stored hashed and expiring in 10 minutes, PKCE S256 where the server takes
  * it, and the URL to open. OAuth 1.0a fetches a request token first (`oob` or our callback).
+ * Also returns a random browser binding for the caller's cookie (see BROWSER_COOKIE_PREFIX), and
+ * deletes flows that expired over FLOW_RETENTION_MS ago.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.2
  */
@@ -49,11 +60,12 @@ export async function startAuthorization(
   caller: Caller,
   subject: string,
   options: { callback: 'redirect' | 'oob' },
-): Promise<AuthorizationFlow> {
+): Promise<StartedFlow> {
   const row = await findOAuthConnection(deps, connectionId);
   const now = deps.clock.now();
   const id = randomUUID();
   const state = randomState();
+  const browserBinding = randomState();
   const flow: FlowRow = {
     id,
     connectionId,
@@ -74,6 +86,8 @@ export async function startAuthorization(
     tokenExpiresAt: null,
     scopes: null,
     sites: null,
+    browserBindingHash: hashSecret(browserBinding),
+    browserVerified: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -104,7 +118,11 @@ export async function startAuthorization(
     }
     url = client.buildAuthorizationUrl(server.config, params).toString();
   }
-  await deps.store.transaction((tx) => createOAuthRepo(deps.store).insertFlow(tx, flow));
-  deps.logger.info({ connectionId, flowId: id, subject }, 'oauth flow started');
-  return toAuthorizationFlow(flow, row.authType, url);
+  const repo = createOAuthRepo(deps.store);
+  const purged = await deps.store.transaction(async (tx) => {
+    await repo.insertFlow(tx, flow);
+    return repo.purgeFlows(tx, new Date(now.getTime() - FLOW_RETENTION_MS));
+  });
+  deps.logger.info({ connectionId, flowId: id, subject, purged }, 'oauth flow started');
+  return { flow: toAuthorizationFlow(flow, row.authType, url), browserBinding };
 }

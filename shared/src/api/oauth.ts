@@ -125,13 +125,22 @@ export const AuthorizationFlow = z.object({
   failure: z.string().nullable(),
   sites: z.array(JiraSite),
   missingScopes: z.array(z.string()),
+  /**
+   * The consent came back in the browser that started the flow (its HttpOnly cookie matched at
+   * the callback): the flow completes there without the verification code, or, when a site must
+   * still be chosen, completes with `cloudId` alone.
+   */
+  browserVerified: z.boolean(),
 });
 export type AuthorizationFlow = z.infer<typeof AuthorizationFlow>;
 
 export const CompleteAuthorizationRequest = z
   .object({
-    /** The verification code the callback page showed, or the OAuth 1.0a `oob` verifier. */
-    code: z.string().min(1).max(500),
+    /**
+     * The verification code the callback page showed, or the OAuth 1.0a `oob` verifier; not
+     * needed when the flow is `browserVerified`.
+     */
+    code: z.string().min(1).max(500).optional(),
     /** Cloud: the site chosen when consent covered several. */
     cloudId: z.string().min(1).optional(),
   })

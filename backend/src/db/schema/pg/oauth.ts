@@ -2,6 +2,7 @@ import { OAUTH_FLOW_STATUSES } from '@testbridge/shared/api/oauth';
 import {
   boolean,
   foreignKey,
+  index,
   integer,
   pgTable,
   text,
@@ -40,6 +41,10 @@ export const oauthFlows = pgTable(
     tokenExpiresAt: at('token_expires_at'),
     scopes: text('scopes'),
     sites: text('sites'),
+    /** SHA-256 of the HttpOnly cookie the start call set: the browser that started the flow. */
+    browserBindingHash: text('browser_binding_hash'),
+    /** The consent came back in that browser, so the flow completes without the paste. */
+    browserVerified: boolean('browser_verified').notNull().default(false),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },
@@ -48,5 +53,6 @@ export const oauthFlows = pgTable(
       'cascade',
     ),
     uniqueIndex('oauth_flows_state_idx').on(table.stateHash),
+    index('oauth_flows_expires_idx').on(table.expiresAt),
   ],
 );

@@ -1,5 +1,12 @@
 import { OAUTH_FLOW_STATUSES } from '@testbridge/shared/api/oauth';
-import { foreignKey, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  foreignKey,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 import type { SealedSecret } from '../../../crypto/secret.ts';
 import { connections } from './connections.ts';
 
@@ -29,6 +36,10 @@ export const oauthFlows = sqliteTable(
     tokenExpiresAt: at('token_expires_at'),
     scopes: text('scopes'),
     sites: text('sites'),
+    /** SHA-256 of the HttpOnly cookie the start call set: the browser that started the flow. */
+    browserBindingHash: text('browser_binding_hash'),
+    /** The consent came back in that browser, so the flow completes without the paste. */
+    browserVerified: integer('browser_verified', { mode: 'boolean' }).notNull().default(false),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },
@@ -37,5 +48,6 @@ export const oauthFlows = sqliteTable(
       'cascade',
     ),
     uniqueIndex('oauth_flows_state_idx').on(table.stateHash),
+    index('oauth_flows_expires_idx').on(table.expiresAt),
   ],
 );

@@ -128,6 +128,8 @@ CREATE TABLE "oauth_flows" (
 	"token_expires_at" timestamp with time zone,
 	"scopes" text,
 	"sites" text,
+	"browser_binding_hash" text,
+	"browser_verified" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL
 );
@@ -174,6 +176,7 @@ CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING b
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
 CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
+CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at","id");--> statement-breakpoint
 CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");

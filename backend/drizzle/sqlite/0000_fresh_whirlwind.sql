@@ -139,12 +139,15 @@ CREATE TABLE `oauth_flows` (
 	`token_expires_at` integer,
 	`scopes` text,
 	`sites` text,
+	`browser_binding_hash` text,
+	`browser_verified` integer DEFAULT false NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `oauth_flows_state_idx` ON `oauth_flows` (`state_hash`);--> statement-breakpoint
+CREATE INDEX `oauth_flows_expires_idx` ON `oauth_flows` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `outbox_holds` (
 	`target` text PRIMARY KEY NOT NULL,
 	`until` integer,
