@@ -75,7 +75,21 @@ export function toIssue(target: JiraTarget, issue: IssueBody): JiraIssue {
 interface AdfNode {
   type?: unknown;
   text?: unknown;
+  attrs?: { text?: unknown; url?: unknown; shortName?: unknown } | null;
   content?: unknown;
+}
+
+/** What an inline node without text nodes shows: a mention's name, a card's URL, an emoji. */
+function inlineAttrText(node: AdfNode): string {
+  const value =
+    node.type === 'mention'
+      ? node.attrs?.text
+      : node.type === 'inlineCard'
+        ? node.attrs?.url
+        : node.type === 'emoji'
+          ? node.attrs?.shortName
+          : undefined;
+  return typeof value === 'string' ? value : '';
 }
 
 const BLOCKS = new Set([
@@ -101,7 +115,8 @@ export function plainTextOf(value: unknown): string | null {
   const inline = (node: AdfNode): string => {
     if (node.type === 'text' && typeof node.text === 'string') return node.text;
     if (node.type === 'hardBreak') return '\n';
-    return childrenOf(node).map(inline).join('');
+    const children = childrenOf(node);
+    return children.length > 0 ? children.map(inline).join('') : inlineAttrText(node);
   };
   const walk = (node: AdfNode) => {
     if (typeof node.type === 'string' && BLOCKS.has(node.type)) {
