@@ -41,7 +41,8 @@ describe('connection diagnostics against the simulator', () => {
   it('runs right after connecting and passes every check for a Jira admin', async () => {
     const connection = await connect('Acme as Alice', 'alice@acme.test', SEEDED.apiTokens.alice);
     const failing = connection.diagnostics?.checks.filter((c) => c.result !== 'pass');
-    expect(failing).toEqual([]);
+    // The simulator speaks plain HTTP here, which only warns (real-TLS cases: tls.test.ts).
+    expect(failing?.map((check) => `${check.name}:${check.result}`)).toEqual(['tls:warn']);
     expect(connection.diagnostics?.checks.map((c) => c.name)).toEqual(
       expect.arrayContaining([
         'reachable',

@@ -9,6 +9,7 @@ import {
   getServerInfo,
   type ServerInfo,
 } from '../jira/platform-api.ts';
+import { tlsFailureOf } from '../jira/tls.ts';
 import { apiVersionOf } from './endpoint.ts';
 import type { ConnectionRow, GrantRow } from './repo.ts';
 
@@ -67,13 +68,27 @@ export async function diagnoseConnection(
       dispatcher: endpoint?.dispatcher,
     });
     add({ name: 'reachable', result: 'pass', detail: `Jira answered at ${row.jiraUrl}` });
+    add(
+      row.jiraUrl.startsWith('https:')
+        ? { name: 'tls', result: 'pass', detail: 'The certificate is valid and trusted' }
+        : {
+            name: 'tls',
+            result: 'warn',
+            detail: 'Plain HTTP: calls to Jira are not encrypted',
+            hint: 'Only for development (ALLOW_PRIVATE_JIRA_URLS); use the https URL of Jira',
+          },
+    );
   } catch (error) {
+    const tls = tlsFailureOf(error);
     add({
       name: 'reachable',
       result: 'fail',
       detail: textOf(error),
-      hint: 'Check the Jira URL, the proxy settings, TLS certificates and firewalls between Testbridge and Jira',
+      hint: tls
+        ? 'Jira answered, but its certificate is not trusted; see the tls check'
+        : 'Check the Jira URL, the proxy settings and firewalls between Testbridge and Jira',
     });
+    if (tls) add({ name: 'tls', result: 'fail', detail: tls.problem, hint: tls.hint });
   }
   if (info) {
     const detected = deploymentOf(info);

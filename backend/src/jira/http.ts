@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { describeRefusal, JiraCallError, parseJiraRefusal } from './errors.ts';
+import { tlsFailureOf } from './tls.ts';
 
 /** How a request is authenticated; `refresh` is tried once when Jira answers 401. */
 export interface JiraAuth {
@@ -88,7 +89,8 @@ export async function callJira<T>(
       if (endpoint.dispatcher) Object.assign(init, { dispatcher: endpoint.dispatcher });
       response = await deps.fetch(url, init);
     } catch (error) {
-      if (idempotent && attempt < MAX_ATTEMPTS) {
+      // A certificate problem does not go away on its own: no retry.
+      if (idempotent && attempt < MAX_ATTEMPTS && !tlsFailureOf(error)) {
         await deps.sleep(backoffMs(attempt));
         continue;
       }
@@ -145,6 +147,8 @@ export async function callJira<T>(
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {
+    const tls = tlsFailureOf(error);
+    if (tls) return tls.problem;
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
     return error.name === 'TimeoutError' ? 'timed out' : `${error.message}${cause}`;
   }
