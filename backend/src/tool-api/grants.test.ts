@@ -1,7 +1,7 @@
 import { readSeededOAuth1PrivateKey, SEEDED } from '@testbridge/jira-sim';
 import { Problem } from '@testbridge/shared';
 import { OAuthConnectionCreated } from '@testbridge/shared/api/oauth';
-import { JiraIssueCreated, JiraIssuePage } from '@testbridge/shared/api/tool-api';
+import { JiraIssueCreated, JiraIssuePage, type JiraUser } from '@testbridge/shared/api/tool-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authorizeCloud,
@@ -14,7 +14,7 @@ import {
   type OAuthTestApp,
   startFlow,
 } from '../oauth/testing.ts';
-import { callJiraApi, connectWithToken, createToolKey } from './testing.ts';
+import { callJiraApi, collectPages, connectWithToken, createToolKey } from './testing.ts';
 
 const ACME = 'e745c11f-8b46-4ed4-b3cb-313a679e1d9f';
 const ALICE = '43ab05deabe6257553edec3f';
@@ -200,6 +200,30 @@ describe('whose grant the test tool’s Jira calls use', () => {
     const res = await callJiraApi(t, tool(), connection.id, '/projects');
     expect(res.status).toBe(409);
     expect(Problem.parse(await res.json()).code).toBe('needs_reauthorization');
+  });
+
+  it('answers needs_reauthorization once Jira has revoked the grant and refresh fails', async () => {
+    const connection = await connectCloud(t, 'Revoked in Jira');
+    t.sim.revoke({ userId: ALICE, clientId: 'sim-3lo-client' });
+    const res = await callJiraApi(t, tool(), connection.id, '/projects');
+    expect(res.status).toBe(409);
+    expect(Problem.parse(await res.json())).toMatchObject({
+      code: 'needs_reauthorization',
+      connectionId: connection.id,
+    });
+  });
+
+  it('loads users page by page through Cloud OAuth (read:jira-user)', async () => {
+    const connection = await connectCloud(t, 'Users over OAuth');
+    const pages = await collectPages<JiraUser>(
+      t,
+      tool(),
+      connection.id,
+      '/users?query=zoe&limit=30',
+    );
+    expect(pages.pages).toBeGreaterThanOrEqual(3);
+    expect(new Set(pages.items.map((u) => u.accountId)).size).toBe(pages.items.length);
+    expect(pages.items.every((u) => /\bzoe/i.test(u.displayName))).toBe(true);
   });
 
   it('refuses writes on a token connection that requires users’ own grants, and still reads', async () => {
