@@ -14,6 +14,7 @@ import {
 } from '@testbridge/shared/api/tool-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthTestApp, type OAuthTestApp } from '../oauth/testing.ts';
+import { STORE_KINDS } from '../testing/index.ts';
 import {
   callJiraApi,
   collectPages,
@@ -51,7 +52,9 @@ const DEPLOYMENTS: {
 
 const DESCRIPTION = 'Steps:\n1. open the login page\n2. submit\n\nExpected: signed in';
 
-describe.each(DEPLOYMENTS)('the test tool’s Jira API on $name', (deployment) => {
+const CASES = DEPLOYMENTS.flatMap((d) => STORE_KINDS.map((store) => ({ ...d, store })));
+
+describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deployment) => {
   let t: OAuthTestApp;
   let tool: (user?: string) => Record<string, string>;
   let id: string;
@@ -66,7 +69,7 @@ describe.each(DEPLOYMENTS)('the test tool’s Jira API on $name', (deployment) =
     callJiraApi(t, tool(user), id, path, body);
 
   beforeAll(async () => {
-    t = await createOAuthTestApp();
+    t = await createOAuthTestApp({ store: deployment.store });
     tool = await createToolKey(t);
     id = (await connectWithToken(t, 'Jira', deployment.kind, deployment.who)).id;
   });
