@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
@@ -9,6 +8,7 @@ import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
 import { devopsSiteRoutes } from './devops/site-routes.ts';
 import { healthRoutes } from './health/routes.ts';
+import { limitBodySize } from './http/body-limit.ts';
 import { docsRoutes } from './http/docs.ts';
 import type { Env } from './http/env.ts';
 import { AppError } from './http/errors.ts';
@@ -30,19 +30,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
 
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', observeRequests(deps.logger, deps.metrics));
-  const limitBody = bodyLimit({
-    maxSize: deps.config.bodyLimitBytes,
-    onError: () => {
-      throw new AppError(
-        'body_too_large',
-        `The body is larger than ${deps.config.bodyLimitBytes} bytes`,
-      );
-    },
-  });
-  // GET and HEAD carry no body; checking for one would build a full fetch Request.
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
+  app.use('*', limitBodySize(deps.config.bodyLimitBytes));
 
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes());

@@ -7,10 +7,14 @@ export interface CredentialWithSite {
   credential: CiCredentialRow;
   cloudId: string;
 }
+/** A live bearer token: its credential, site and own expiry. */
+export interface LiveToken extends CredentialWithSite {
+  expiresAt: Date;
+}
 
 const liveTokenStatements = new WeakMap<
   Db,
-  { execute(values: { tokenHash: string; now: Date }): PromiseLike<CredentialWithSite[]> }
+  { execute(values: { tokenHash: string; now: Date }): PromiseLike<LiveToken[]> }
 >();
 
 /** CI credentials (secret stored as a SHA-256 hash) and the bearer tokens issued with them. */
@@ -55,16 +59,12 @@ export function createCiCredentialRepo(tables: Tables) {
       await db.insert(k).values(row);
     },
     /** The live token with this hash, its (unrevoked) credential and its site's cloudId. */
-    async findLiveToken(
-      db: Db,
-      tokenHash: string,
-      now: Date,
-    ): Promise<CredentialWithSite | undefined> {
+    async findLiveToken(db: Db, tokenHash: string, now: Date): Promise<LiveToken | undefined> {
       // Asked on every CI request: prepared once per connection object.
       let statement = liveTokenStatements.get(db);
       if (!statement) {
         statement = db
-          .select({ credential: c, cloudId: s.cloudId })
+          .select({ credential: c, cloudId: s.cloudId, expiresAt: k.expiresAt })
           .from(k)
           .innerJoin(c, eq(c.id, k.credentialId))
           .innerJoin(s, eq(s.id, c.siteId))

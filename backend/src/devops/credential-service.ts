@@ -3,6 +3,7 @@ import type { CiCredential, CreatedCiCredential } from '@testbridge/shared/api/d
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
+import { CI_TOKEN_CACHE_MS, ciTokenCacheFor } from './ci-token-cache.ts';
 import {
   type CiCredentialRow,
   type CredentialWithSite,
@@ -106,6 +107,7 @@ export async function revokeCiCredential(
     }
     await repo.revoke(tx, credentialId, now);
   });
+  ciTokenCacheFor(deps.store).clear();
   deps.logger.info({ siteId, credentialId }, 'ci credential revoked');
 }
 
@@ -142,23 +144,56 @@ export async function issueCiToken(
   return { accessToken, expiresIn: CI_TOKEN_TTL_SECONDS };
 }
 
-/** The CI client behind a bearer token from `/oauth/token`; undefined when unknown or expired. */
+/**
+ * The CI client behind a bearer token from `/oauth/token`; undefined when unknown or expired.
+ * Asked on every CI request, so a verified token is remembered for `CI_TOKEN_CACHE_MS`
+ * (never past its expiry; revocation in this process forgets it at once).
+ */
 export async function checkCiToken(
   deps: CredentialDeps,
   token: string,
 ): Promise<CiPrincipal | undefined> {
   if (!token.startsWith('tbat_')) return undefined;
+  const cache = ciTokenCacheFor(deps.store);
+  const tokenHash = sha256(token);
+  const now = deps.clock.now();
+  const cached = cache.get(tokenHash, now.getTime());
+  if (cached) {
+    if (cached.lastUsedAt === null || now.getTime() - cached.lastUsedAt >= TOUCH_INTERVAL_MS) {
+      cached.lastUsedAt = now.getTime();
+      await touchCredential(deps, cached.principal.credentialId, now);
+    }
+    return cached.principal;
+  }
+  const generation = cache.generation;
   const repo = createCiCredentialRepo(deps.store.tables);
-  const found = await repo.findLiveToken(deps.store.db, sha256(token), deps.clock.now());
+  const found = await repo.findLiveToken(deps.store.db, tokenHash, now);
   if (!found) return undefined;
-  await touch(deps, found.credential);
-  return principalOf(found);
+  const touched = await touch(deps, found.credential);
+  const principal = principalOf(found);
+  cache.put(
+    tokenHash,
+    {
+      principal,
+      tokenExpiresAt: found.expiresAt.getTime(),
+      checkedUntil: now.getTime() + CI_TOKEN_CACHE_MS,
+      lastUsedAt: touched ? now.getTime() : (found.credential.lastUsedAt?.getTime() ?? null),
+    },
+    generation,
+  );
+  return principal;
 }
 
-async function touch(deps: CredentialDeps, row: CiCredentialRow): Promise<void> {
+/** Records use of a credential, at most once a minute (a write per CI request would cost). */
+async function touch(deps: CredentialDeps, row: CiCredentialRow): Promise<boolean> {
   const now = deps.clock.now();
-  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return;
-  await deps.store.transaction((tx) =>
-    createCiCredentialRepo(deps.store.tables).touch(tx, row.id, now),
+  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return false;
+  await touchCredential(deps, row.id, now);
+  return true;
+}
+
+function touchCredential(deps: CredentialDeps, id: string, now: Date): Promise<void> {
+  return deps.store.transaction((tx) =>
+    createCiCredentialRepo(deps.store.tables).touch(tx, id, now),
   );
 }

@@ -18,6 +18,7 @@ import {
 import { assertJiraUrlAllowed } from '../jira/url-guard.ts';
 import { releaseOutboxHold } from '../outbox/service.ts';
 import { bindSite, forgetSiteAccessToken } from './atlassian-token.ts';
+import { ciTokenCacheFor } from './ci-token-cache.ts';
 import { createDevopsSiteRepo, type DevopsSiteRow } from './repo.ts';
 
 export type SiteDeps = Pick<
@@ -188,6 +189,8 @@ export async function updateDevopsSite(
     if (recheck !== undefined) await releaseOutboxHold(deps, id, tx);
   });
   forgetSiteAccessToken(deps, id);
+  // Cached CI tokens carry the site's cloudId.
+  ciTokenCacheFor(deps.store).clear();
   deps.logger.info({ siteId: id, rechecked: recheck !== undefined }, 'devops site updated');
   return getDevopsSite(deps, id);
 }
@@ -205,6 +208,7 @@ export async function deleteDevopsSite(deps: SiteDeps, id: string): Promise<void
   );
   if (!deleted) throw new AppError('not_found', `No DevOps site ${id}`);
   forgetSiteAccessToken(deps, id);
+  ciTokenCacheFor(deps.store).clear();
   deps.logger.info({ siteId: id }, 'devops site deleted');
 }
 
