@@ -5,6 +5,7 @@ import type { BenchContext, Section } from './context.ts';
 import { type LoadResult, median, runWrk, type Server, startServer } from './harness.ts';
 
 const CONNECTIONS = 50;
+export const HEALTHZ_TITLE = '/healthz through the full middleware stack';
 
 /**
  * `/healthz` through the full middleware stack (request id, access log, metrics, body limit,
@@ -93,7 +94,7 @@ export async function benchHealthz(ctx: BenchContext): Promise<Section> {
     )
     .join('\n');
   return {
-    title: '/healthz through the full middleware stack',
+    title: HEALTHZ_TITLE,
     markdown: `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run, ${ctx.rounds} rounds alternating the three servers (medians shown).
 
 | server | req/s | p50 ms | p99 ms | errors | runs (req/s) |

@@ -3,35 +3,73 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Section } from './context.ts';
-import { benchDevopsDrain } from './devops/drain.ts';
-import { benchDevopsIngest } from './devops/ingest.ts';
+import { benchDevopsDrain, DRAIN_TITLE } from './devops/drain.ts';
+import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
-import { benchHealthz } from './healthz.ts';
+import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
+import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
 
-/** `npm run bench`: every benchmark side by side with its baseline; writes docs/benchmarks.md. */
+/** What `BENCH_ONLY` (comma-separated) may name; unset runs them all. */
+const PARTS = ['healthz', 'devops-single', 'devops-batch', 'devops-drain'] as const;
+type Part = (typeof PARTS)[number];
+const ORDER = [HEALTHZ_TITLE, SINGLE_TITLE, BATCH_TITLE, DRAIN_TITLE];
+
+function partsToRun(only: string | undefined): Set<Part> {
+  if (!only) return new Set(PARTS);
+  const named = only.split(',').map((part) => part.trim());
+  const unknown = named.filter((part) => !PARTS.some((known) => known === part));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}; use ${PARTS.join(', ')}`);
+  }
+  return new Set(PARTS.filter((part) => named.includes(part)));
+}
+
+/**
+ * `npm run bench`: every benchmark side by side with its baseline; writes docs/benchmarks.md.
+ * `BENCH_ONLY=devops-single,devops-batch` reruns only those; the other sections of the existing
+ * file are kept with the date they were measured on.
+ */
 async function main(): Promise<void> {
   const ctx = createContext(process.env);
+  const parts = partsToRun(process.env.BENCH_ONLY);
   ensureWrk();
   const sections: Section[] = [];
-  sections.push(await benchHealthz(ctx));
-  sections.push(...(await benchDevopsIngest(ctx)));
-  sections.push(await benchDevopsDrain(ctx));
+  if (parts.has('healthz')) sections.push(await benchHealthz(ctx));
+  if (parts.has('devops-single') || parts.has('devops-batch')) {
+    sections.push(
+      ...(await benchDevopsIngest(ctx, {
+        single: parts.has('devops-single'),
+        batch: parts.has('devops-batch'),
+      })),
+    );
+  }
+  if (parts.has('devops-drain')) sections.push(await benchDevopsDrain(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,
     encoding: 'utf8',
   }).trim();
+  const dirty = execSync('git status --porcelain -- backend shared test/bench', {
+    cwd: ctx.repoRoot,
+    encoding: 'utf8',
+  }).trim();
+  const today = new Date().toISOString().slice(0, 10);
+  const measured = `${today} at commit \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}`;
+  const file = join(ctx.repoRoot, 'docs', 'benchmarks.md');
+  const fresh: DatedSection[] = sections.map((section) => ({ ...section, measured }));
+  const merged = mergeSections(ORDER, fresh, parts.size === PARTS.length ? [] : readSections(file));
   const report = `# Benchmarks
 
-Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} at commit \`${commit}\`.
+Written by \`npm run bench\`; each section says when and at which commit it was measured
+(\`BENCH_ONLY\` reruns some sections and keeps the others as they were).
 Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.
 ${hasTaskset ? 'Servers run pinned to CPU 0 and the load generator to CPU 1 (`taskset`).' : 'taskset was not available: server and load generator share the CPUs.'}
 Every figure is a ratio against a baseline measured in the same run, because absolute numbers on a
 shared 2-core machine move from run to run.
 
-${sections.map((s) => `## ${s.title}\n\n${s.markdown}\n`).join('\n')}`;
+${merged.map(renderSection).join('\n')}`;
   mkdirSync(join(ctx.repoRoot, 'docs'), { recursive: true });
-  writeFileSync(join(ctx.repoRoot, 'docs', 'benchmarks.md'), report);
+  writeFileSync(file, report);
   process.stdout.write(report);
 }
 

@@ -6,6 +6,8 @@ import { startForwarder } from '../../../../backend/src/outbox/loop.ts';
 import { enqueueOutboxItems, listOutboxItems } from '../../../../backend/src/outbox/service.ts';
 import type { BenchContext, Section } from '../context.ts';
 
+export const DRAIN_TITLE = 'DevOps delivery: draining a backlog to Jira';
+
 interface DrainResult {
   store: StoreKind;
   items: number;
@@ -119,7 +121,7 @@ export async function benchDevopsDrain(ctx: BenchContext): Promise<Section> {
     .join('\n');
   void ctx;
   return {
-    title: 'DevOps delivery: draining a backlog to Jira',
+    title: DRAIN_TITLE,
     markdown: `${items.toLocaleString('en')} builds committed to the outbox while Jira was away, then drained by the forwarder
 (4 concurrent passes, batches of up to 100 per site and kind) to the Jira simulator in the same
 process, which validates every request against the Software OpenAPI with ajv. The baseline is the

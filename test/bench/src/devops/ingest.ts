@@ -8,6 +8,8 @@ import { writeBuildsScript } from './lua.ts';
 import { prepareDevopsSite, startBackend, startSimServer } from './setup.ts';
 
 const CONNECTIONS = 50;
+export const SINGLE_TITLE = 'DevOps ingestion: single-item durable posts';
+export const BATCH_TITLE = 'DevOps ingestion: 100-item batches';
 
 interface Target {
   name: string;
@@ -30,7 +32,10 @@ function row(name: string, runs: LoadResult[], items: number): string {
  * transaction, 202) against a bare Hono app answering the same route, in the same run:
  * single-item posts on SQLite, and 100-item batches on SQLite and PostgreSQL.
  */
-export async function benchDevopsIngest(ctx: BenchContext): Promise<Section[]> {
+export async function benchDevopsIngest(
+  ctx: BenchContext,
+  parts: { single: boolean; batch: boolean } = { single: true, batch: true },
+): Promise<Section[]> {
   const dir = mkdtempSync(join(tmpdir(), 'testbridge-bench-devops-'));
   const pg = await createTestStoreOptions('postgres');
   const servers: Server[] = [];
@@ -100,7 +105,7 @@ export async function benchDevopsIngest(ctx: BenchContext): Promise<Section[]> {
       [pgTarget.name, []],
     ]);
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const target of [bareTarget, sqliteTarget]) {
+      for (const target of parts.single ? [bareTarget, sqliteTarget] : []) {
         measure(target, 1, 2); // warm-up
         const result = measure(target, 1, ctx.seconds);
         single.get(target.name)?.push(result);
@@ -108,7 +113,7 @@ export async function benchDevopsIngest(ctx: BenchContext): Promise<Section[]> {
           `[bench] devops single round ${round + 1} ${target.name}: ${result.requestsPerSecond.toFixed(0)} req/s\n`,
         );
       }
-      for (const target of [bareTarget, sqliteTarget, pgTarget]) {
+      for (const target of parts.batch ? [bareTarget, sqliteTarget, pgTarget] : []) {
         measure(target, 100, 2);
         const result = measure(target, 100, ctx.seconds);
         batch.get(target.name)?.push(result);
@@ -123,9 +128,10 @@ export async function benchDevopsIngest(ctx: BenchContext): Promise<Section[]> {
     const header = (events: boolean) =>
       `| server | req/s${events ? ' | events/s' : ''} | p50 ms | p99 ms | errors | runs (req/s) |\n|---|---:|${events ? '---:|' : ''}---:|---:|---:|---|`;
     const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. During these runs the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below).`;
-    return [
-      {
-        title: 'DevOps ingestion: single-item durable posts',
+    const sections: Section[] = [];
+    if (parts.single) {
+      sections.push({
+        title: SINGLE_TITLE,
         markdown: `${setting}
 
 ${header(false)}
@@ -139,9 +145,11 @@ one build: CI bearer token checked against the store, Jira's rules (zod), the it
 the outbox before the 202 (SQLite WAL; requests arriving together share one transaction: group
 commit), request id, access log, metrics. Bare Hono parses the same body and answers Jira's 202
 shape, nothing else. wrk counts a request still unanswered after 2 s as an error (a timeout).`,
-      },
-      {
-        title: 'DevOps ingestion: 100-item batches',
+      });
+    }
+    if (parts.batch) {
+      sections.push({
+        title: BATCH_TITLE,
         markdown: `${setting}
 
 ${header(true)}
@@ -151,8 +159,9 @@ ${row(bareTarget.name, batch.get(bareTarget.name) ?? [], 100)}
 
 **Events/s:** SQLite **${(rps(batch.get(sqliteTarget.name)) * 100).toFixed(0)}** (target ≥ 50,000), PostgreSQL **${(rps(batch.get(pgTarget.name)) * 100).toFixed(0)}**, bare Hono ${(rps(batch.get(bareTarget.name)) * 100).toFixed(0)}.
 PostgreSQL runs on the same two CPUs (a local server, \`fsync\` as configured there).`,
-      },
-    ];
+      });
+    }
+    return sections;
   } finally {
     for (const server of servers.reverse()) await server.stop().catch(() => undefined);
     await pg.cleanup().catch(() => undefined);
