@@ -55,6 +55,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return options.kind === 'sqlite' ? openSqlite(options.file) : openPostgres(options);
 }
 
+/**
+ * The better-sqlite3 connection behind a SQLite `Db` (the writer inside `transaction`), for the
+ * few hot statements that skip the query builder; undefined on PostgreSQL.
+ */
+export function sqliteConnectionOf(db: Db): Database.Database | undefined {
+  const client: unknown = '$client' in db ? db.$client : undefined;
+  return client instanceof Database ? client : undefined;
+}
+
 function tuneSqlite(connection: Database.Database): void {
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
@@ -75,6 +84,10 @@ async function openSqlite(file: string): Promise<Store> {
   const readDb = drizzleSqlite({ client: reader, schema: sqliteSchema });
   const expected = journalSize(folder);
   const lock = createMutex();
+  // Prepared once: preparing is a parse per transaction, and ingestion commits thousands a second.
+  const begin = writer.prepare('BEGIN IMMEDIATE');
+  const commit = writer.prepare('COMMIT');
+  const rollback = writer.prepare('ROLLBACK');
   // The one place the SQLite builders are typed as the PostgreSQL ones (see `Db` above).
   const asDb = (db: unknown) => db as Db;
 
@@ -84,13 +97,13 @@ async function openSqlite(file: string): Promise<Store> {
     tables: sqliteSchema as unknown as Tables,
     transaction: (work) =>
       lock.run(async () => {
-        writer.prepare('BEGIN IMMEDIATE').run();
+        begin.run();
         try {
           const result = await work(asDb(writeDb));
-          writer.prepare('COMMIT').run();
+          commit.run();
           return result;
         } catch (error) {
-          if (writer.inTransaction) writer.prepare('ROLLBACK').run();
+          if (writer.inTransaction) rollback.run();
           throw error;
         }
       }),

@@ -43,7 +43,7 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       rows: NewOutboxRow[],
     ): Promise<{ id: string; dedupeKey: string | null }[]> {
       if (rows.length === 0) return [];
-      if (store.dialect === 'sqlite') return insertRowsOnSqlite(db, t, rows);
+      if (store.dialect === 'sqlite') return insertRowsOnSqlite(db, rows);
       // Group commit can hand in thousands of rows; PostgreSQL takes at most 65,535 parameters.
       const inserted: { id: string; dedupeKey: string | null }[] = [];
       for (let from = 0; from < rows.length; from += CHUNK) {
