@@ -52,6 +52,11 @@ const DEPLOYMENTS: {
 
 const DESCRIPTION = 'Steps:\n1. open the login page\n2. submit\n\nExpected: signed in';
 
+/** A test failure message full of wiki notation, and how Data Center must store it. */
+const FAILURE = 'h1. Failed\n*bold* {code}x{code} [link|http://x.test] !img.png! ??c?? C:\\tmp\\\\';
+const FAILURE_WIKI =
+  'h1&#46; Failed\n\\*bold\\* \\{code\\}x\\{code\\} \\[link\\|http://x.test\\] \\!img.png\\! \\?\\?c\\?\\? C:&#92;tmp&#92;&#92;';
+
 const CASES = DEPLOYMENTS.flatMap((d) => STORE_KINDS.map((store) => ({ ...d, store })));
 
 describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deployment) => {
@@ -201,6 +206,31 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
       priority: 'High',
       labels: ['testbridge', 'regression'],
     });
+  });
+
+  it('sends a description and a comment full of wiki notation as plain text', async () => {
+    const res = await call('/issues', {
+      project: 'TB',
+      issueType: 'Bug',
+      summary: 'Markup in a failure',
+      description: FAILURE,
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const { key } = JiraIssueCreated.parse(await res.json());
+    const commented = await call(`/issues/${key}/comments`, { body: FAILURE });
+    expect(commented.status, await commented.clone().text()).toBe(201);
+    const comment = instance()?.comments.get(JiraCommentAdded.parse(await commented.json()).id);
+    const stored = issueInSim(key).description;
+    if (cloud) {
+      const text = { type: 'text', text: FAILURE.split('\n')[1] };
+      expect(stored).toMatchObject({ content: [{ content: [{}, {}, text] }] });
+      expect(comment?.body).toEqual(stored);
+    } else {
+      expect(stored).toBe(FAILURE_WIKI);
+      expect(comment?.body).toBe(FAILURE_WIKI);
+    }
+    const readBack = JiraIssue.parse(await (await call(`/issues/${key}`)).json());
+    expect(readBack.description).toBe(FAILURE);
   });
 
   it('links two issues, upserts a remote link by globalId and comments', async () => {

@@ -5,6 +5,7 @@ import type {
   JiraUser,
   JiraVersion,
 } from '@testbridge/shared/api/tool-api';
+import { fromJiraWikiText } from '../jira/text.ts';
 import type { JiraTarget } from './endpoint.ts';
 import type { JiraProjectBody, JiraUserBody, VersionBody } from './jira-catalog.ts';
 import type { IssueBody } from './jira-issues.ts';
@@ -104,13 +105,14 @@ const BLOCKS = new Set([
 ]);
 
 /**
- * Rich text as plain text: a Data Center string as is; Cloud's ADF with its text nodes joined,
+ * Rich text as plain text: a Data Center wiki string with Testbridge's escapes undone (other
+ * markup as is); Cloud's ADF with its text nodes joined,
  * hard breaks as line breaks and blocks separated by a blank line.
  * @see https://developer.atlassian.com/cloud/jira/platform/apis/document/structure/
  */
 export function plainTextOf(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return fromJiraWikiText(value);
   const blocks: string[] = [];
   const inline = (node: AdfNode): string => {
     if (node.type === 'text' && typeof node.text === 'string') return node.text;
