@@ -174,6 +174,50 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
     expect(other.status).toBe(403);
   });
 
+  it('answers a Jira door body that is not JSON with problem+json, and stores nothing', async () => {
+    const door = `/jira/builds/0.1/cloud/${b.site.cloudId}/bulk`;
+    const send = (body: string, contentType: string) =>
+      b.t.app.request(door, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${b.ciToken}`, 'content-type': contentType },
+        body,
+      });
+    const Problem = z.object({
+      code: z.string(),
+      invalidFields: z.array(z.object({ field: z.string() })).optional(),
+    });
+    const before = await b.t.app.request('/api/v1/outbox/items', { headers: b.t.asAdmin() });
+    const count = async (res: Response) =>
+      z.object({ items: z.array(z.unknown()) }).parse(await res.json()).items.length;
+    const items = await count(before);
+
+    const plain = await send(JSON.stringify(onKnownIssue(jenkinsPayload('build'))), 'text/plain');
+    expect(plain.status).toBe(415);
+    expect(Problem.parse(await plain.json()).code).toBe('unsupported_media_type');
+    const broken = await send('{"builds": [', 'application/json; charset=utf-8');
+    expect(broken.status).toBe(400);
+    expect(broken.headers.get('content-type')).toBe('application/problem+json');
+    expect(Problem.parse(await broken.json())).toMatchObject({
+      code: 'validation_failed',
+      invalidFields: [{ field: 'body' }],
+    });
+    const unknown = await send(
+      JSON.stringify({ ...onKnownIssue(jenkinsPayload('build')), extra: 1 }),
+      'application/json',
+    );
+    expect(Problem.parse(await unknown.json()).invalidFields).toEqual([{ field: 'body.extra' }]);
+    const longCloudId = await b.t.app.request(`/jira/builds/0.1/cloud/${'x'.repeat(256)}/bulk`, {
+      method: 'POST',
+      headers: b.ciAuth,
+      body: JSON.stringify(onKnownIssue(jenkinsPayload('build'))),
+    });
+    expect(Problem.parse(await longCloudId.json()).invalidFields).toEqual([
+      { field: 'param.cloudId' },
+    ]);
+    const after = await b.t.app.request('/api/v1/outbox/items', { headers: b.t.asAdmin() });
+    expect(await count(after)).toBe(items);
+  });
+
   it('lets CI read only its own events, and a tool key read any', async () => {
     const [id] = await b.eventIds(
       await b.postJira('builds', onKnownIssue(jenkinsPayload('build'))),

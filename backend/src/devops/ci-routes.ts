@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   CiTokenResponse,
   CloudIdParam,
@@ -11,10 +10,12 @@ import type { Context } from 'hono';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { createRouter } from '../http/openapi.ts';
+import { validationError } from '../http/problem.ts';
 import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
 import { ciPrincipalOf, parseBasic, requireCi } from './ci-auth.ts';
 import { type CiPrincipal, checkCiClient, issueCiToken } from './credential-service.ts';
 import { acceptBuilds, acceptDeployments } from './ingest-service.ts';
+import { parseJsonBody } from './json-body.ts';
 
 const security: Record<string, string[]>[] = [{ ciToken: [] }, { ciClient: [] }];
 
@@ -55,6 +56,13 @@ function audienceAllowed(deps: Deps, audience: string | null): boolean {
   if (audience === null) return true;
   const ours = new URL(deps.config.publicUrl);
   return ['api.atlassian.com', ours.host, ours.origin, `${ours.origin}/`].includes(audience);
+}
+
+/** The `{cloudId}` of the path, checked like the other path parameters. */
+function cloudIdOf(c: Context): string {
+  const parsed = CloudIdParam.safeParse({ cloudId: c.req.param('cloudId') });
+  if (!parsed.success) throw validationError('param', parsed.error);
+  return parsed.data.cloudId;
 }
 
 function requireSameSite(principal: CiPrincipal, cloudId: string): void {
@@ -154,82 +162,81 @@ export function devopsCiRoutes(deps: Deps) {
     );
   });
 
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/jira/builds/0.1/cloud/{cloudId}/bulk',
-      tags: ['DevOps'],
-      summary: "Submit builds in Jira's own format (Jira-compatible)",
-      description:
-        "The body and answer of Jira's submitBuilds. Every build is committed to the outbox before " +
-        'the 202, then delivered to Jira; `events` tells where to follow each one.',
-      security,
-      request: { params: CloudIdParam, body: jsonBody(SubmitBuildsRequest) },
-      responses: {
-        202: jsonContent(JiraCompatibleBuildsAccepted, 'Accepted for delivery'),
-        ...problemResponses,
-        403: problemResponse('The CI credentials are for another Jira site'),
-      },
-    }),
-    async (c) => {
-      const principal = ciPrincipalOf(c);
-      requireSameSite(principal, c.req.valid('param').cloudId);
-      const { builds, ...envelope } = c.req.valid('json');
-      const events = await acceptBuilds(deps, principal, envelope, builds);
-      return c.json(
-        {
-          acceptedBuilds: builds.map((b) => ({
-            pipelineId: b.pipelineId,
-            buildNumber: b.buildNumber,
-          })),
-          rejectedBuilds: [],
-          unknownIssueKeys: [],
-          unknownAssociations: [],
-          events,
-        },
-        202,
-      );
+  // Documented with the body schema, validated by the handler (`parseJsonBody`: synchronously).
+  router.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/jira/builds/0.1/cloud/{cloudId}/bulk',
+    tags: ['DevOps'],
+    summary: "Submit builds in Jira's own format (Jira-compatible)",
+    description:
+      "The body and answer of Jira's submitBuilds. Every build is committed to the outbox before " +
+      'the 202, then delivered to Jira; `events` tells where to follow each one.',
+    security,
+    request: { params: CloudIdParam, body: jsonBody(SubmitBuildsRequest) },
+    responses: {
+      202: jsonContent(JiraCompatibleBuildsAccepted, 'Accepted for delivery'),
+      ...problemResponses,
+      403: problemResponse('The CI credentials are for another Jira site'),
+      415: problemResponse('The body is not declared as JSON'),
     },
-  );
+  });
+  router.post('/jira/builds/0.1/cloud/:cloudId/bulk', async (c) => {
+    const principal = ciPrincipalOf(c);
+    requireSameSite(principal, cloudIdOf(c));
+    const { builds, ...envelope } = await parseJsonBody(c, SubmitBuildsRequest);
+    const events = await acceptBuilds(deps, principal, envelope, builds);
+    return c.json(
+      {
+        acceptedBuilds: builds.map((b) => ({
+          pipelineId: b.pipelineId,
+          buildNumber: b.buildNumber,
+        })),
+        rejectedBuilds: [],
+        unknownIssueKeys: [],
+        unknownAssociations: [],
+        events,
+      },
+      202,
+    );
+  });
 
-  router.openapi(
-    createRoute({
-      method: 'post',
-      path: '/jira/deployments/0.1/cloud/{cloudId}/bulk',
-      tags: ['DevOps'],
-      summary: "Submit deployments in Jira's own format (Jira-compatible)",
-      description:
-        "The body and answer of Jira's submitDeployments; `environment.type` may be left out (the " +
-        "site's environment rules decide it).",
-      security,
-      request: { params: CloudIdParam, body: jsonBody(SubmitDeploymentsInput) },
-      responses: {
-        202: jsonContent(JiraCompatibleDeploymentsAccepted, 'Accepted for delivery'),
-        ...problemResponses,
-        403: problemResponse('The CI credentials are for another Jira site'),
-      },
-    }),
-    async (c) => {
-      const principal = ciPrincipalOf(c);
-      requireSameSite(principal, c.req.valid('param').cloudId);
-      const { deployments, ...envelope } = c.req.valid('json');
-      const events = await acceptDeployments(deps, principal, envelope, deployments);
-      return c.json(
-        {
-          acceptedDeployments: deployments.map((d) => ({
-            pipelineId: d.pipeline.id,
-            environmentId: d.environment.id,
-            deploymentSequenceNumber: d.deploymentSequenceNumber,
-          })),
-          rejectedDeployments: [],
-          unknownIssueKeys: [],
-          unknownAssociations: [],
-          events,
-        },
-        202,
-      );
+  router.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/jira/deployments/0.1/cloud/{cloudId}/bulk',
+    tags: ['DevOps'],
+    summary: "Submit deployments in Jira's own format (Jira-compatible)",
+    description:
+      "The body and answer of Jira's submitDeployments; `environment.type` may be left out (the " +
+      "site's environment rules decide it).",
+    security,
+    request: { params: CloudIdParam, body: jsonBody(SubmitDeploymentsInput) },
+    responses: {
+      202: jsonContent(JiraCompatibleDeploymentsAccepted, 'Accepted for delivery'),
+      ...problemResponses,
+      403: problemResponse('The CI credentials are for another Jira site'),
+      415: problemResponse('The body is not declared as JSON'),
     },
-  );
+  });
+  router.post('/jira/deployments/0.1/cloud/:cloudId/bulk', async (c) => {
+    const principal = ciPrincipalOf(c);
+    requireSameSite(principal, cloudIdOf(c));
+    const { deployments, ...envelope } = await parseJsonBody(c, SubmitDeploymentsInput);
+    const events = await acceptDeployments(deps, principal, envelope, deployments);
+    return c.json(
+      {
+        acceptedDeployments: deployments.map((d) => ({
+          pipelineId: d.pipeline.id,
+          environmentId: d.environment.id,
+          deploymentSequenceNumber: d.deploymentSequenceNumber,
+        })),
+        rejectedDeployments: [],
+        unknownIssueKeys: [],
+        unknownAssociations: [],
+        events,
+      },
+      202,
+    );
+  });
 
   return router;
 }
