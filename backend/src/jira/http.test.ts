@@ -5,7 +5,14 @@ import { PlainSecret } from '../crypto/secret.ts';
 import { createLogCapture } from '../testing/index.ts';
 import { basicAuth, bearerAuth } from './auth.ts';
 import { JiraCallError } from './errors.ts';
-import { backoffMs, callJira, type JiraEndpoint, retryAfterMs } from './http.ts';
+import {
+  backoffMs,
+  callJira,
+  callJiraWithStatus,
+  type JiraEndpoint,
+  retryAfterMs,
+} from './http.ts';
+import { upsertRemoteLink } from './issues-api.ts';
 
 const Myself = z.object({ emailAddress: z.string() }).loose();
 
@@ -48,6 +55,20 @@ describe('callJira against the simulator', () => {
   it('authenticates with an API token and parses the answer', async () => {
     const me = await callJira(t.deps, t.acme, { path: '/rest/api/3/myself' }, Myself);
     expect(me.emailAddress).toBe('alice@acme.test');
+  });
+
+  it('reports Jira’s success status to callers that ask for it', async () => {
+    const me = await callJiraWithStatus(t.deps, t.acme, { path: '/rest/api/3/myself' }, Myself);
+    expect(me).toEqual({
+      status: 200,
+      body: expect.objectContaining({ emailAddress: 'alice@acme.test' }),
+    });
+    const api = { deployment: 'cloud', apiVersion: '3', endpoint: t.acme } as const;
+    const link = { globalId: 'tb:test:1', url: 'https://tests.example.test/1', title: 'Test 1' };
+    const created = await upsertRemoteLink(t.deps, api, 'TB-1', link);
+    const updated = await upsertRemoteLink(t.deps, api, 'TB-1', { ...link, title: 'Test 1 (v2)' });
+    expect(created).toEqual({ id: expect.any(String), created: true });
+    expect(updated).toEqual({ id: created.id, created: false });
   });
 
   it('waits as long as Retry-After says on 429, then succeeds', async () => {

@@ -17,6 +17,14 @@ export interface JiraEndpoint {
   dispatcher?: Dispatcher | undefined;
 }
 
+/** One Jira's REST API as a call needs it: where, which deployment, which REST version. */
+export interface JiraApi {
+  deployment: 'cloud' | 'data_center';
+  /** v3 on Cloud (ADF bodies), v2 on Data Center (wiki text). */
+  apiVersion: '2' | '3';
+  endpoint: JiraEndpoint;
+}
+
 export interface JiraRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path under the base URL, e.g. `/rest/api/3/myself`. */
@@ -66,6 +74,19 @@ export async function callJira<T>(
   request: JiraRequest,
   schema: z.ZodType<T>,
 ): Promise<T> {
+  return (await callJiraWithStatus(deps, endpoint, request, schema)).body;
+}
+
+/**
+ * `callJira` for callers that need Jira's success status too (e.g. 201 created vs 200 updated).
+ * @throws JiraCallError
+ */
+export async function callJiraWithStatus<T>(
+  deps: JiraDeps,
+  endpoint: JiraEndpoint,
+  request: JiraRequest,
+  schema: z.ZodType<T>,
+): Promise<{ status: number; body: T }> {
   const method = request.method ?? 'GET';
   const idempotent = request.idempotent ?? method !== 'POST';
   const url = buildUrl(endpoint, request);
@@ -112,7 +133,7 @@ export async function callJira<T>(
           parsed.error,
         );
       }
-      return parsed.data;
+      return { status: response.status, body: parsed.data };
     }
     const text = await response.text();
     const refusal = parseJiraRefusal(response.status, text);

@@ -1,7 +1,7 @@
 import { isTokenAuth, tokenEndpointFor } from '../connections/endpoint.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
-import type { JiraEndpoint } from '../jira/http.ts';
+import type { JiraApi } from '../jira/http.ts';
 import { endpointOnBehalfOf } from '../oauth/on-behalf.ts';
 import { createToolApiRepo } from './repo.ts';
 
@@ -11,12 +11,8 @@ export type ToolApiDeps = Pick<
 >;
 
 /** Everything a call to one connection's Jira needs. */
-export interface JiraTarget {
+export interface JiraTarget extends JiraApi {
   connectionId: string;
-  deployment: 'cloud' | 'data_center';
-  /** v3 on Cloud (ADF bodies), v2 on Data Center (wiki text). */
-  apiVersion: '2' | '3';
-  endpoint: JiraEndpoint;
   /** Where people open issues: the link base URL, else the Jira URL. */
   browseBase: string;
   grant: 'shared' | 'user';

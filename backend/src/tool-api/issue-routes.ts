@@ -156,14 +156,15 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
       security,
       middleware: [tool] as const,
       summary:
-        'Link an issue to something outside Jira (a test); the same globalId updates the link',
+        'Link an issue to something outside Jira (a test): 201 when created, 200 when the same globalId updated it',
       request: {
         params: JiraIssueParam,
         headers: TestbridgeUserHeader,
         body: jsonBody(UpsertRemoteLinkRequest),
       },
       responses: {
-        200: jsonContent(RemoteLinkSaved, 'Created or updated'),
+        200: jsonContent(RemoteLinkSaved, 'Updated: a link with this globalId was already there'),
+        201: jsonContent(RemoteLinkSaved, 'Created'),
         ...problemResponses,
         ...jiraProblems,
       },
@@ -171,10 +172,8 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     async (c) => {
       const param = c.req.valid('param');
       const call = callFor(param, c.req.valid('header'));
-      return c.json(
-        await upsertJiraRemoteLink(deps, call, param.issueKey, c.req.valid('json')),
-        200,
-      );
+      const saved = await upsertJiraRemoteLink(deps, call, param.issueKey, c.req.valid('json'));
+      return saved.created ? c.json(saved.link, 201) : c.json(saved.link, 200);
     },
   );
 

@@ -65,9 +65,15 @@ describe('the test tool’s Jira API under rate limits, outages and expiring tok
     expect(t.sim.requests.list({ path: '/auth/oauth/token', method: 'POST' })).toHaveLength(1);
   });
 
-  it('documents every route in /openapi.json, with the user header', async () => {
+  it('documents every route in /openapi.json, with the user header and both upsert answers', async () => {
     const doc = (await (await t.app.request('/openapi.json')).json()) as {
-      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          { parameters?: { name: string; in: string }[]; responses?: Record<string, unknown> }
+        >
+      >;
     };
     const base = '/api/v1/connections/{id}/jira';
     const routes = {
@@ -84,6 +90,8 @@ describe('the test tool’s Jira API under rate limits, outages and expiring tok
       [`${base}/issues/{issueKey}/remote-links`]: 'post',
       [`${base}/issues/{issueKey}/comments`]: 'post',
     };
+    const upsert = doc.paths[`${base}/issues/{issueKey}/remote-links`]?.post;
+    expect(Object.keys(upsert?.responses ?? {})).toEqual(expect.arrayContaining(['200', '201']));
     for (const [path, method] of Object.entries(routes)) {
       const operation = doc.paths[path]?.[method];
       expect(operation, `${method} ${path}`).toBeDefined();

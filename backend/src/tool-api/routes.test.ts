@@ -257,11 +257,12 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
       application: { type: 'com.example.tests', name: 'Tests' },
     };
     const first = await call('/issues/TB-4/remote-links', link);
-    expect(first.status, await first.clone().text()).toBe(200);
+    expect(first.status, await first.clone().text()).toBe(201);
     const again = await call('/issues/TB-4/remote-links', {
       ...link,
       title: 'LOGIN-7 Sign in (v2)',
     });
+    expect(again.status, await again.clone().text()).toBe(200);
     const [a, b] = [
       RemoteLinkSaved.parse(await first.json()),
       RemoteLinkSaved.parse(await again.json()),

@@ -16,12 +16,11 @@ import type {
   JiraUser,
   JiraVersion,
   LinkJiraIssuesRequest,
+  RemoteLinkSaved,
   SearchJiraIssuesRequest,
   UpsertRemoteLinkRequest,
 } from '@testbridge/shared/api/tool-api';
 import { AppError } from '../http/errors.ts';
-import { decodeCursor, decodeOffset, encodeCursor } from './cursor.ts';
-import { jiraTargetFor, type ToolApiDeps } from './endpoint.ts';
 import {
   getProjectIssueTypes,
   listIssueLinkTypes,
@@ -30,8 +29,10 @@ import {
   searchAssignableUsers,
   searchProjects,
   searchUsers,
-} from './jira-catalog.ts';
-import * as issues from './jira-issues.ts';
+} from '../jira/catalog-api.ts';
+import * as issues from '../jira/issues-api.ts';
+import { decodeCursor, decodeOffset, encodeCursor } from './cursor.ts';
+import { jiraTargetFor, type ToolApiDeps } from './endpoint.ts';
 import {
   browseUrlOf,
   toIssue,
@@ -191,15 +192,16 @@ export async function linkJiraIssues(
   return request;
 }
 
+/** Creates or updates (same `globalId`) a remote link; `created` tells which. */
 export async function upsertJiraRemoteLink(
   deps: ToolApiDeps,
   call: CallFor,
   issue: string,
   request: UpsertRemoteLinkRequest,
-): Promise<{ id: string; globalId: string }> {
+): Promise<{ link: RemoteLinkSaved; created: boolean }> {
   const target = await write(deps, call);
   const saved = await issues.upsertRemoteLink(deps, target, issue, request);
-  return { id: String(saved.id), globalId: request.globalId };
+  return { link: { id: saved.id, globalId: request.globalId }, created: saved.created };
 }
 
 export async function addJiraComment(

@@ -5,10 +5,10 @@ import type {
   JiraUser,
   JiraVersion,
 } from '@testbridge/shared/api/tool-api';
+import type { JiraProjectBody, JiraUserBody, VersionBody } from '../jira/catalog-api.ts';
+import type { IssueBody } from '../jira/issues-api.ts';
 import { fromJiraWikiText } from '../jira/text.ts';
 import type { JiraTarget } from './endpoint.ts';
-import type { JiraProjectBody, JiraUserBody, VersionBody } from './jira-catalog.ts';
-import type { IssueBody } from './jira-issues.ts';
 
 /** A Jira user in the one shape the API shows for both deployments. */
 export function toJiraUser(user: JiraUserBody): JiraUser {

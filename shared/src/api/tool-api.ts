@@ -168,7 +168,9 @@ export const UpsertRemoteLinkRequest = z.strictObject({
 });
 export type UpsertRemoteLinkRequest = z.infer<typeof UpsertRemoteLinkRequest>;
 
+/** The saved remote link: answered with 201 when Jira created it, 200 when it updated one. */
 export const RemoteLinkSaved = z.object({ id: z.string(), globalId: z.string() });
+export type RemoteLinkSaved = z.infer<typeof RemoteLinkSaved>;
 
 /** A comment in plain text (ADF on Cloud, wiki text on Data Center). */
 export const AddJiraCommentRequest = z.strictObject({

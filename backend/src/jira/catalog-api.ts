@@ -1,10 +1,9 @@
 /**
- * Jira's catalog reads for the test tool: projects, a project's issue types and versions, users,
- * assignable users, issue link types. Cloud REST v3 and Data Center REST v2, parsed loosely.
+ * Jira's catalog reads: projects, a project's issue types and versions, users, assignable users,
+ * issue link types. Cloud REST v3 and Data Center REST v2, parsed loosely.
  */
 import { z } from 'zod';
-import { callJira, type JiraDeps } from '../jira/http.ts';
-import type { JiraTarget } from './endpoint.ts';
+import { callJira, type JiraApi, type JiraDeps } from './http.ts';
 
 export const JiraUserBody = z
   .object({
@@ -73,7 +72,7 @@ function nextOf(page: { isLast?: boolean | undefined; total?: number | undefined
  */
 export async function searchProjects(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   page: { startAt: number; limit: number; query?: string | undefined },
 ): Promise<OffsetPage<JiraProjectBody>> {
   if (target.deployment === 'cloud') {
@@ -108,7 +107,7 @@ export async function searchProjects(
  * The issue types of one project, from the project itself (both deployments list them there).
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get
  */
-export async function getProjectIssueTypes(deps: JiraDeps, target: JiraTarget, project: string) {
+export async function getProjectIssueTypes(deps: JiraDeps, target: JiraApi, project: string) {
   const result = await callJira(
     deps,
     target.endpoint,
@@ -124,7 +123,7 @@ export async function getProjectIssueTypes(deps: JiraDeps, target: JiraTarget, p
  */
 export async function listProjectVersions(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   project: string,
   page: { startAt: number; limit: number },
 ): Promise<OffsetPage<VersionBody>> {
@@ -146,7 +145,7 @@ export async function listProjectVersions(
  */
 async function userPage(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   path: string,
   query: Record<string, string | undefined>,
   page: { startAt: number; limit: number },
@@ -171,7 +170,7 @@ async function userPage(
  */
 export function searchUsers(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   page: { startAt: number; limit: number; query?: string | undefined },
 ): Promise<OffsetPage<JiraUserBody>> {
   if (target.deployment === 'data_center')
@@ -187,7 +186,7 @@ export function searchUsers(
  */
 export function searchAssignableUsers(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   project: string,
   page: { startAt: number; limit: number; query?: string | undefined },
 ): Promise<OffsetPage<JiraUserBody>> {
@@ -209,7 +208,7 @@ const LinkTypeBody = z
  * Every issue link type (Relates, Blocks, …).
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-link-types/#api-rest-api-3-issuelinktype-get
  */
-export async function listIssueLinkTypes(deps: JiraDeps, target: JiraTarget) {
+export async function listIssueLinkTypes(deps: JiraDeps, target: JiraApi) {
   const result = await callJira(
     deps,
     target.endpoint,

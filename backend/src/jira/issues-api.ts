@@ -1,12 +1,11 @@
 /**
- * Jira's issue calls for the test tool: search (token paging on Cloud, `startAt` on Data Center),
- * get, create, link, remote link, comment. Rich text goes as ADF on Cloud and wiki text on DC.
+ * Jira's issue calls: search (token paging on Cloud, `startAt` on Data Center), get, create, link,
+ * remote link, comment. Plain text goes as ADF on Cloud and escaped wiki text on DC (`text.ts`).
  */
 import { z } from 'zod';
-import { callJira, type JiraDeps } from '../jira/http.ts';
-import { toJiraRichText } from '../jira/text.ts';
-import type { JiraTarget } from './endpoint.ts';
-import { JiraUserBody } from './jira-catalog.ts';
+import { JiraUserBody } from './catalog-api.ts';
+import { callJira, callJiraWithStatus, type JiraApi, type JiraDeps } from './http.ts';
+import { toJiraRichText } from './text.ts';
 
 const Named = z.object({ id: z.string(), name: z.string() }).loose();
 
@@ -60,7 +59,7 @@ export type SearchPosition = { token: string } | { startAt: number };
  */
 export async function searchIssues(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   jql: string,
   limit: number,
   from: SearchPosition | undefined,
@@ -106,7 +105,7 @@ export async function searchIssues(
  * One issue with its description.
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-get
  */
-export function getIssue(deps: JiraDeps, target: JiraTarget, issue: string): Promise<IssueBody> {
+export function getIssue(deps: JiraDeps, target: JiraApi, issue: string): Promise<IssueBody> {
   return callJira(
     deps,
     target.endpoint,
@@ -135,7 +134,7 @@ const idOrName = (value: string) => (/^\d+$/.test(value) ? { id: value } : { nam
  * assignee is an accountId on Cloud and a username on Data Center.
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-post
  */
-export function createIssue(deps: JiraDeps, target: JiraTarget, input: NewIssue) {
+export function createIssue(deps: JiraDeps, target: JiraApi, input: NewIssue) {
   const fields: Record<string, unknown> = {
     project: /^\d+$/.test(input.project) ? { id: input.project } : { key: input.project },
     issuetype: idOrName(input.issueType),
@@ -162,7 +161,7 @@ export function createIssue(deps: JiraDeps, target: JiraTarget, input: NewIssue)
  */
 export async function linkIssues(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   link: { type: string; inwardIssue: string; outwardIssue: string },
 ): Promise<void> {
   const ref = (issue: string) => (/^\d+$/.test(issue) ? { id: issue } : { key: issue });
@@ -192,16 +191,18 @@ export interface RemoteLink {
 }
 
 /**
- * Creates or updates (same `globalId`) a remote link on an issue. Safe to repeat, so retried.
+ * Creates or updates (same `globalId`) a remote link on an issue; `created` tells which (Jira
+ * answers 201 on create, 200 on update). Safe to repeat, so retried.
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-remote-links/#api-rest-api-3-issue-issueidorkey-remotelink-post
+ * @see https://docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/issue-createOrUpdateRemoteIssueLink
  */
-export function upsertRemoteLink(
+export async function upsertRemoteLink(
   deps: JiraDeps,
-  target: JiraTarget,
+  target: JiraApi,
   issue: string,
   link: RemoteLink,
-) {
-  return callJira(
+): Promise<{ id: string; created: boolean }> {
+  const { status, body } = await callJiraWithStatus(
     deps,
     target.endpoint,
     {
@@ -221,13 +222,14 @@ export function upsertRemoteLink(
     },
     z.object({ id: z.union([z.number(), z.string()]) }).loose(),
   );
+  return { id: String(body.id), created: status === 201 };
 }
 
 /**
  * Adds a comment (ADF on Cloud, wiki text on Data Center).
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-comments/#api-rest-api-3-issue-issueidorkey-comment-post
  */
-export function addComment(deps: JiraDeps, target: JiraTarget, issue: string, text: string) {
+export function addComment(deps: JiraDeps, target: JiraApi, issue: string, text: string) {
   return callJira(
     deps,
     target.endpoint,
