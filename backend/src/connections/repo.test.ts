@@ -84,6 +84,17 @@ describe.each(STORE_KINDS)('connection repo on %s', (kind) => {
     expect(found?.accessToken).toBe('tbs1.second');
   });
 
+  it('finds the shared grant or a user’s by subject, never one for the other', async () => {
+    // The user's grant is inserted first, so a lookup that ignored the subject would find it.
+    await store.transaction(async (tx) => {
+      await repo.upsertGrant(tx, { ...grant('g-user', 'c2', 'tbs1.user'), subject: 'tool-user' });
+      await repo.upsertGrant(tx, grant('g-shared', 'c2', 'tbs1.shared'));
+    });
+    expect((await repo.findGrant(store.db, 'c2', ''))?.id).toBe('g-shared');
+    expect((await repo.findGrant(store.db, 'c2', 'tool-user'))?.id).toBe('g-user');
+    expect(await repo.findGrant(store.db, 'c2', 'someone-else')).toBeUndefined();
+  });
+
   it('pages history newest first, stable within the same instant', async () => {
     await store.transaction(async (tx) => {
       for (const [i, type] of (['created', 'authorized', 'refreshed'] as const).entries()) {

@@ -1,9 +1,7 @@
-import { isTokenAuth, tokenEndpointFor } from '../connections/endpoint.ts';
+import { apiVersionOf } from '../connections/endpoint.ts';
+import { jiraEndpointOnBehalfOf } from '../connections/on-behalf.ts';
 import type { Deps } from '../deps.ts';
-import { AppError } from '../http/errors.ts';
 import type { JiraApi } from '../jira/http.ts';
-import { endpointOnBehalfOf } from '../oauth/on-behalf.ts';
-import { createToolApiRepo } from './repo.ts';
 
 export type ToolApiDeps = Pick<
   Deps,
@@ -19,9 +17,9 @@ export interface JiraTarget extends JiraApi {
 }
 
 /**
- * The Jira endpoint for a call on behalf of `user`. OAuth connections use the user's own grant
- * when there is one (oauth feature: refresh, `requireUserGrantForWrites`); token connections (API
- * token, PAT, password) act as their one account, so they refuse writes that require a user's grant.
+ * The Jira target for a call on behalf of `user`: the connections feature picks the grant (the
+ * user's own OAuth grant, else the shared one; token connections refuse writes that require a
+ * user's grant).
  * @throws AppError not_found | needs_reauthorization | user_authorization_required | forbidden
  */
 export async function jiraTargetFor(
@@ -30,35 +28,18 @@ export async function jiraTargetFor(
   user: string | undefined,
   access: 'read' | 'write',
 ): Promise<JiraTarget> {
-  const found = await createToolApiRepo(deps.store.tables).findConnection(
-    deps.store.db,
+  const { connection, endpoint, grant } = await jiraEndpointOnBehalfOf(
+    deps,
     connectionId,
+    user,
+    access,
   );
-  if (!found) throw new AppError('not_found', `No connection ${connectionId}`);
-  const { connection, sharedGrant } = found;
-  const base = {
+  return {
     connectionId,
     deployment: connection.deployment,
-    apiVersion: connection.deployment === 'cloud' ? ('3' as const) : ('2' as const),
+    apiVersion: apiVersionOf(connection),
+    endpoint,
     browseBase: (connection.linkBaseUrl ?? connection.jiraUrl).replace(/\/+$/, ''),
+    grant,
   };
-  if (!isTokenAuth(connection.authType)) {
-    const { endpoint, subject } = await endpointOnBehalfOf(deps, connectionId, user, access);
-    return { ...base, endpoint, grant: subject === '' ? 'shared' : 'user' };
-  }
-  if (access === 'write' && connection.requireUserGrantForWrites) {
-    throw new AppError(
-      'forbidden',
-      'This connection requires each user’s own grant for writes, and a token connection has none; use an OAuth connection',
-      { extensions: { connectionId } },
-    );
-  }
-  if (!sharedGrant || connection.status !== 'active') {
-    throw new AppError(
-      'needs_reauthorization',
-      connection.statusReason ?? 'The connection has no usable credentials; update them',
-      { extensions: { connectionId, connectionStatus: connection.status } },
-    );
-  }
-  return { ...base, endpoint: tokenEndpointFor(deps, connection, sharedGrant), grant: 'shared' };
 }
