@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CiCredential, CreatedCiCredential } from '@testbridge/shared/api/devops';
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
@@ -36,7 +36,8 @@ function principalOf(found: CredentialWithSite): CiPrincipal {
   };
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+// One-shot hash: no Hash object per CI request.
+const sha256 = (value: string) => hash('sha256', value, 'hex');
 
 function sameHash(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');

@@ -1,10 +1,10 @@
-import { and, eq, gt, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 
 export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
 
 /** Holds on targets (after a 429, repeated failures or refused credentials) and their effect. */
-export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
+export function createOutboxHoldRepo(store: Pick<Store, 'dialect' | 'tables'>) {
   const t = store.tables.outboxItems;
   const h = store.tables.outboxHolds;
   const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
@@ -33,6 +33,24 @@ export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
         .where(
           and(eq(t.target, row.target), eq(t.status, 'pending'), lt(t.nextAttemptAt, deferUntil)),
         );
+    },
+    /**
+     * Until when each of these targets is held (open-ended holds: `openEnd`), for items enqueued
+     * now. On PostgreSQL the hold rows are read FOR SHARE, so a release (or change) of one waits
+     * for the enqueuing transaction and then sees its items; SQLite's writer is alone anyway.
+     */
+    async holdsInForce(
+      db: Db,
+      targets: string[],
+      now: Date,
+      openEnd: Date,
+    ): Promise<Map<string, Date>> {
+      const query = db
+        .select({ target: h.target, until: h.until })
+        .from(h)
+        .where(and(inArray(h.target, targets), or(isNull(h.until), gt(h.until, now))));
+      const rows = await (store.dialect === 'postgres' ? query.for('share') : query);
+      return new Map(rows.map((row) => [row.target, row.until ?? openEnd]));
     },
     /** Forgets a target's failure count after a success (an open-ended hold stays). */
     async clearFailures(db: Db, target: string): Promise<void> {

@@ -108,6 +108,51 @@ describe.each(STORE_KINDS)('outbox repo on %s', (kind) => {
     expect(await repo.list(store.db, { limit: 10 })).toHaveLength(2);
   });
 
+  it('enqueues items for a held target due when the hold ends, and due now once released', async () => {
+    const enqueue = (target: string, key: string, now: Date) =>
+      store.transaction((tx) =>
+        enqueueOutboxItems(
+          store,
+          tx,
+          [{ kind: 'test.kind', target, dedupeKey: key, payload: '{}' }],
+          now,
+        ),
+      );
+    await store.transaction(async (tx) => {
+      await repo.hold(
+        tx,
+        { target: 'held', until: null, reason: '401', failures: 0, updatedAt: t0 },
+        UNTIL_RELEASED,
+      );
+      await repo.hold(
+        tx,
+        { target: 'until', until: later(60_000), reason: '429', failures: 0, updatedAt: t0 },
+        later(60_000),
+      );
+      await repo.hold(
+        tx,
+        { target: 'over', until: later(5), reason: '503', failures: 1, updatedAt: t0 },
+        later(5),
+      );
+    });
+    const [held] = await enqueue('held', 'h1', later(10));
+    const [until] = await enqueue('until', 'u1', later(10));
+    const [over] = await enqueue('over', 'o1', later(10));
+    const [free] = await enqueue('free', 'f1', later(10));
+    const dueAt = async (id: string | undefined) =>
+      (await repo.findById(store.db, String(id)))?.nextAttemptAt;
+    expect(await dueAt(held)).toEqual(UNTIL_RELEASED);
+    expect(await dueAt(until)).toEqual(later(60_000));
+    expect(await dueAt(over)).toEqual(later(10));
+    expect(await dueAt(free)).toEqual(later(10));
+    expect(await repo.nextDueGroup(store.db, later(20), ['test.kind'])).toMatchObject({
+      target: 'over',
+    });
+    await store.transaction((tx) => repo.releaseHold(tx, 'held', later(30)));
+    expect(await dueAt(held)).toEqual(later(30));
+    expect(await claim(store, 'held', 'me', 100, later(30))).toHaveLength(1);
+  });
+
   it('inserts thousands of rows at once (group commit) within the parameter limits', async () => {
     const many = Array.from({ length: 4500 }, (_, n) => row('site-z', { dedupeKey: `bulk-${n}` }));
     const inserted = await store.transaction((tx) => repo.insertMany(tx, many));

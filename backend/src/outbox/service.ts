@@ -43,6 +43,8 @@ export function newOutboxId(now: Date): string {
 /**
  * Adds items inside the caller's transaction, so they are committed with whatever produced them.
  * Returns one id per item, in order; a duplicate (by dedupe key) gets the existing item's id.
+ * Items for a target on hold are due when the hold ends, so the forwarder need not move each one
+ * past the hold afterwards (a second write per item while Jira is away).
  */
 export async function enqueueOutboxItems(
   store: Pick<Store, 'dialect' | 'tables'>,
@@ -51,6 +53,9 @@ export async function enqueueOutboxItems(
   now: Date,
 ): Promise<string[]> {
   const repo = createOutboxRepo(store);
+  const targets = [...new Set(items.map((item) => item.target))];
+  const holds =
+    targets.length > 0 ? await repo.holdsInForce(tx, targets, now, UNTIL_RELEASED) : new Map();
   const ids: string[] = [];
   const firstByKey = new Map<string, string>();
   const rows = [];
@@ -73,7 +78,7 @@ export async function enqueueOutboxItems(
       payload: item.payload,
       status: 'pending' as const,
       attempts: 0,
-      nextAttemptAt: now,
+      nextAttemptAt: holds.get(item.target) ?? now,
       createdAt: now,
       updatedAt: now,
     });

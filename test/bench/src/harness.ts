@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 
@@ -47,8 +48,24 @@ export async function freePort(): Promise<number> {
 
 export interface Server {
   url: string;
+  /** The server's process (taskset execs it, so the same pid), for its CPU time. */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
+
+/** CPU time (user + system) a process has used so far, in ms; Linux only, else NaN. */
+export function cpuMillis(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux we run on. */
+const CLOCK_TICKS = 100;
 
 /** Starts a server process on CPU 0 and waits until `ready` answers. */
 export async function startServer(
@@ -80,6 +97,7 @@ export async function startServer(
   }
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { type BenchContext, createContext } from './context.ts';
 import { writeBuildsScript } from './devops/lua.ts';
 import { BENCH_ADMIN_KEY, prepareDevopsSite, startSimServer } from './devops/setup.ts';
-import { runWrk, type Server, startServer } from './harness.ts';
+import { cpuMillis, runWrk, type Server, startServer } from './harness.ts';
 
 /**
  * Profiles the backend under the single-item (or BENCH_ITEMS-item) DevOps load:
- * `tsx src/profile.ts <profile dir>` writes a V8 .cpuprofile there when the backend exits.
+ * `tsx src/profile.ts <profile dir>` writes a V8 .cpuprofile there when the backend exits, and
+ * prints wrk's figures with the server's CPU time per request. BENCH_TARGET=bare measures the
+ * bare Hono baseline instead; BENCH_PROFILE_FLAGS='' runs without the profiler.
  */
 async function main(): Promise<void> {
   const ctx = createContext(process.env);
@@ -32,16 +34,14 @@ async function profileAgainst(
   dir: string,
 ): Promise<void> {
   const flags = (process.env.BENCH_PROFILE_FLAGS ?? '--cpu-prof').split(' ').filter(Boolean);
+  const bare = process.env.BENCH_TARGET === 'bare';
+  const entry = bare
+    ? join(import.meta.dirname, 'servers/bare-hono-devops.ts')
+    : join(ctx.repoRoot, 'backend/src/main.ts');
   const backend = await startServer(
-    'backend',
+    bare ? 'bare Hono' : 'backend',
     process.execPath,
-    [
-      ...flags,
-      `--cpu-prof-dir=${out}`,
-      '--import',
-      'tsx',
-      join(ctx.repoRoot, 'backend/src/main.ts'),
-    ],
+    [...flags, ...(flags.length > 0 ? [`--cpu-prof-dir=${out}`] : []), '--import', 'tsx', entry],
     {
       HOST: '127.0.0.1',
       TESTBRIDGE_ADMIN_KEY: BENCH_ADMIN_KEY,
@@ -53,7 +53,7 @@ async function profileAgainst(
     },
   );
   try {
-    const site = await prepareDevopsSite(backend, sim);
+    const site = bare ? { cloudId: 'bare', token: 'x' } : await prepareDevopsSite(backend, sim);
     const path = `/jira/builds/0.1/cloud/${site.cloudId}/bulk`;
     const script = writeBuildsScript(dir, {
       name: 'prof',
@@ -62,13 +62,16 @@ async function profileAgainst(
       itemsPerRequest: items,
       offset: 0,
     });
+    const cpuBefore = cpuMillis(backend.pid);
     const result = runWrk(`${backend.url}${path}`, {
       seconds: ctx.seconds,
       connections: 50,
       script,
     });
+    const cpuMs = cpuMillis(backend.pid) - cpuBefore;
+    const requests = result.requestsPerSecond * ctx.seconds;
     process.stdout.write(
-      `${JSON.stringify({ ...result, eventsPerSecond: result.requestsPerSecond * items })}\n`,
+      `${JSON.stringify({ ...result, eventsPerSecond: result.requestsPerSecond * items, cpuMicrosPerRequest: (cpuMs * 1000) / requests })}\n`,
     );
   } finally {
     await backend.stop();
