@@ -20,24 +20,34 @@ type IngestDeps = Pick<Deps, 'store' | 'clock' | 'config'>;
 
 export type AcceptedEvent = AcceptedDevopsEvents['events'][number];
 
+/**
+ * `JSON.stringify({ properties, providerMetadata, item })` for every item of one request, with
+ * the envelope serialised once (spreading it into an object per item cost more than the item).
+ */
+function storedPayloadWriter(
+  envelope: DevopsEnvelope,
+): (item: BuildData | DeploymentData) => string {
+  const shared = JSON.stringify({
+    ...(envelope.properties ? { properties: envelope.properties } : {}),
+    ...(envelope.providerMetadata ? { providerMetadata: envelope.providerMetadata } : {}),
+  });
+  const prefix = shared === '{}' ? '{"item":' : `${shared.slice(0, -1)},"item":`;
+  return (item) => `${prefix}${JSON.stringify(item)}}`;
+}
+
 function toOutboxItem(
   kind: DevopsKind,
   siteId: string,
-  envelope: DevopsEnvelope,
+  payloadOf: (item: BuildData | DeploymentData) => string,
   item: BuildData | DeploymentData,
   key: DevopsItemKey,
 ): NewOutboxItem {
-  const stored = {
-    ...(envelope.properties ? { properties: envelope.properties } : {}),
-    ...(envelope.providerMetadata ? { providerMetadata: envelope.providerMetadata } : {}),
-    item,
-  };
   return {
     kind: DEVOPS_KINDS[kind],
     target: siteId,
     subject: key.pipelineId,
     dedupeKey: dedupeKeyOf(kind, siteId, key, item.updateSequenceNumber),
-    payload: JSON.stringify(stored),
+    payload: payloadOf(item),
   };
 }
 
@@ -67,8 +77,9 @@ export async function acceptBuilds(
   builds: BuildData[],
 ): Promise<AcceptedEvent[]> {
   const keys = builds.map(buildKeyOf);
+  const payloadOf = storedPayloadWriter(envelope);
   const items = builds.map((build, i) =>
-    toOutboxItem('build', principal.siteId, envelope, build, keys[i] ?? buildKeyOf(build)),
+    toOutboxItem('build', principal.siteId, payloadOf, build, keys[i] ?? buildKeyOf(build)),
   );
   return commit(deps, items, keys);
 }
@@ -95,11 +106,12 @@ export async function acceptDeployments(
     },
   }));
   const keys = deployments.map(deploymentKeyOf);
+  const payloadOf = storedPayloadWriter(envelope);
   const items = deployments.map((deployment, i) =>
     toOutboxItem(
       'deployment',
       principal.siteId,
-      envelope,
+      payloadOf,
       deployment,
       keys[i] ?? deploymentKeyOf(deployment),
     ),
