@@ -60,6 +60,9 @@ function audienceAllowed(deps: Deps, audience: string | null): boolean {
 
 /** The `{cloudId}` of the path, checked like the other path parameters. */
 function cloudIdOf(c: Context): string {
+  const cloudId = c.req.param('cloudId');
+  // What CloudIdParam accepts, without a parse per request; anything else gets its error.
+  if (cloudId !== undefined && cloudId.length >= 1 && cloudId.length <= 255) return cloudId;
   const parsed = CloudIdParam.safeParse({ cloudId: c.req.param('cloudId') });
   if (!parsed.success) throw validationError('param', parsed.error);
   return parsed.data.cloudId;

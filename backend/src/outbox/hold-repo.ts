@@ -1,10 +1,16 @@
+import type { Statement } from 'better-sqlite3';
 import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
-import type { Db, Store, Tables } from '../db/store.ts';
+import { type Db, type Store, sqliteConnectionOf, type Tables } from '../db/store.ts';
 
 export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
 
+/** SQLite: the hold in force on one target (asked at every group commit, so prepared once). */
+const HOLD_IN_FORCE =
+  'SELECT until FROM outbox_holds WHERE target = ? AND (until IS NULL OR until > ?)';
+const holdStatements = new WeakMap<object, Statement<[string, number], { until: number | null }>>();
+
 /** Holds on targets (after a 429, repeated failures or refused credentials) and their effect. */
-export function createOutboxHoldRepo(store: Pick<Store, 'dialect' | 'tables'>) {
+export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
   const t = store.tables.outboxItems;
   const h = store.tables.outboxHolds;
   const dueNow = (now: Date) => and(eq(t.status, 'pending'), lte(t.nextAttemptAt, now));
@@ -37,7 +43,8 @@ export function createOutboxHoldRepo(store: Pick<Store, 'dialect' | 'tables'>) {
     /**
      * Until when each of these targets is held (open-ended holds: `openEnd`), for items enqueued
      * now. On PostgreSQL the hold rows are read FOR SHARE, so a release (or change) of one waits
-     * for the enqueuing transaction and then sees its items; SQLite's writer is alone anyway.
+     * for the enqueuing transaction and then sees its items; SQLite's writer is alone anyway and
+     * asks with a raw prepared statement (building the query per commit cost more than running it).
      */
     async holdsInForce(
       db: Db,
@@ -45,11 +52,25 @@ export function createOutboxHoldRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       now: Date,
       openEnd: Date,
     ): Promise<Map<string, Date>> {
-      const query = db
+      const connection = sqliteConnectionOf(db);
+      if (connection) {
+        let statement = holdStatements.get(connection);
+        if (!statement) {
+          statement = connection.prepare<[string, number], { until: number | null }>(HOLD_IN_FORCE);
+          holdStatements.set(connection, statement);
+        }
+        const holds = new Map<string, Date>();
+        for (const target of targets) {
+          const row = statement.get(target, now.getTime());
+          if (row) holds.set(target, row.until === null ? openEnd : new Date(row.until));
+        }
+        return holds;
+      }
+      const rows = await db
         .select({ target: h.target, until: h.until })
         .from(h)
-        .where(and(inArray(h.target, targets), or(isNull(h.until), gt(h.until, now))));
-      const rows = await (store.dialect === 'postgres' ? query.for('share') : query);
+        .where(and(inArray(h.target, targets), or(isNull(h.until), gt(h.until, now))))
+        .for('share');
       return new Map(rows.map((row) => [row.target, row.until ?? openEnd]));
     },
     /** Forgets a target's failure count after a success (an open-ended hold stays). */
