@@ -14,6 +14,7 @@ import { validationError } from '../http/problem.ts';
 import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
 import { ciPrincipalOf, parseBasic, requireCi } from './ci-auth.ts';
 import { type CiPrincipal, checkCiClient, issueCiToken } from './credential-service.ts';
+import { isPlainValidBuilds } from './fast-builds.ts';
 import { acceptBuilds, acceptDeployments } from './ingest-service.ts';
 import { parseJsonBody } from './json-body.ts';
 
@@ -186,7 +187,7 @@ export function devopsCiRoutes(deps: Deps) {
   router.post('/jira/builds/0.1/cloud/:cloudId/bulk', async (c) => {
     const principal = ciPrincipalOf(c);
     requireSameSite(principal, cloudIdOf(c));
-    const { builds, ...envelope } = await parseJsonBody(c, SubmitBuildsRequest);
+    const { builds, ...envelope } = await parseJsonBody(c, SubmitBuildsRequest, isPlainValidBuilds);
     const events = await acceptBuilds(deps, principal, envelope, builds);
     return c.json(
       {
