@@ -21,6 +21,18 @@ const SECRET_KEYS = [
   'verifier',
 ];
 
+let lastMs = -1;
+let lastTime = '';
+/** pino's ISO time, formatted once per millisecond (busy services log many lines in each). */
+function isoTimeOncePerMs(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastTime = `,"time":"${new Date(ms).toISOString()}"`;
+  }
+  return lastTime;
+}
+
 /**
  * Structured JSON logs (to stdout, buffered: one write per 4 KiB rather than per line) with secrets redacted by key. Values of type PlainSecret also print as
  * `[redacted]` on their own, whatever their key.
@@ -38,7 +50,7 @@ export function createLogger(
       level: options.level,
       redact: { paths, censor: '[redacted]' },
       base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOncePerMs,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
