@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 import { createOutboxHoldRepo } from './hold-repo.ts';
+import { insertRowsOnPostgres } from './pg-insert.ts';
 import { insertRowsOnSqlite } from './sqlite-insert.ts';
 
 export type OutboxRow = Tables['outboxItems']['$inferSelect'];
@@ -43,19 +44,9 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       rows: NewOutboxRow[],
     ): Promise<{ id: string; dedupeKey: string | null }[]> {
       if (rows.length === 0) return [];
-      if (store.dialect === 'sqlite') return insertRowsOnSqlite(db, rows);
-      // Group commit can hand in thousands of rows; PostgreSQL takes at most 65,535 parameters.
-      const inserted: { id: string; dedupeKey: string | null }[] = [];
-      for (let from = 0; from < rows.length; from += CHUNK) {
-        inserted.push(
-          ...(await db
-            .insert(t)
-            .values(rows.slice(from, from + CHUNK))
-            .onConflictDoNothing({ target: t.dedupeKey })
-            .returning({ id: t.id, dedupeKey: t.dedupeKey })),
-        );
-      }
-      return inserted;
+      return store.dialect === 'sqlite'
+        ? insertRowsOnSqlite(db, rows)
+        : insertRowsOnPostgres(db, rows);
     },
     async findByDedupeKeys(
       db: Db,
