@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestStoreOptions, STORE_KINDS } from '../testing/index.ts';
@@ -85,6 +86,34 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
 });
 
 describe('store on sqlite', () => {
+  it('copies the WAL into the database file in the background, so commits never wait for it', async () => {
+    const location = await createTestStoreOptions('sqlite');
+    if (location.options.kind !== 'sqlite') throw new Error('expected a SQLite location');
+    const file = location.options.file;
+    const store = await openStore(location.options);
+    try {
+      const before = statSync(file).size;
+      // About 2 MB of rows: far below the writer's own checkpoint threshold (40 MiB).
+      await store.transaction((tx) =>
+        store.execute(
+          tx,
+          sql`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+              INSERT INTO api_keys (id, name, role, prefix, hash, created_at)
+              SELECT 'bulk-' || i, printf('%.1000c', 'x'), 'tool', 'tb_b', 'bulk-' || i, 0 FROM n`,
+        ),
+      );
+      let after = statSync(file).size;
+      for (let waited = 0; after <= before + 1_000_000 && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = statSync(file).size;
+      }
+      expect(after).toBeGreaterThan(before + 1_000_000);
+    } finally {
+      await store.close();
+      await location.cleanup();
+    }
+  });
+
   it('refuses writes outside a transaction, so no write can slip into another one', async () => {
     const location = await createTestStoreOptions('sqlite');
     const store = await openStore(location.options);

@@ -8,6 +8,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
+import { type Checkpointer, startCheckpointer, WRITER_CHECKPOINT_PAGES } from './checkpointer.ts';
 import { createMutex } from './mutex.ts';
 import { pgSchema } from './schema.pg.ts';
 import { sqliteSchema } from './schema.sqlite.ts';
@@ -78,6 +79,12 @@ async function openSqlite(file: string): Promise<Store> {
   const writeDb = drizzleSqlite({ client: writer, schema: sqliteSchema });
   const folder = join(migrationsRoot, 'sqlite');
   migrateSqlite(writeDb, { migrationsFolder: folder });
+  // Checkpoints run on a worker thread; the writer's own is only a safety net (checkpointer.ts).
+  let checkpointer: Checkpointer | undefined;
+  if (file !== ':memory:') {
+    writer.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(file);
+  }
   const reader = new Database(file, { readonly: true });
   reader.pragma('busy_timeout = 5000');
   reader.pragma('foreign_keys = ON');
@@ -122,6 +129,7 @@ async function openSqlite(file: string): Promise<Store> {
     },
     close: async () => {
       await lock.run(async () => {
+        await checkpointer?.stop();
         reader.close();
         writer.close();
       });
