@@ -60,6 +60,8 @@ export function startCheckpointer(file: string): Checkpointer {
       return lastCheckpointed;
     },
     async stop() {
+      // Unreferenced while running; referenced again so the process waits for it to finish.
+      worker.ref();
       worker.postMessage('stop');
       await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       await worker.terminate();
