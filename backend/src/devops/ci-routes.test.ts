@@ -130,6 +130,25 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
     expect(cases[1]?.[0].headers.get('www-authenticate')).toContain('Basic');
   });
 
+  it("answers the Jira doors with Jira's 202 as JSON and the request id", async () => {
+    const res = await b.t.app.request(`/jira/builds/0.1/cloud/${b.site.cloudId}/bulk`, {
+      method: 'POST',
+      headers: { ...b.ciAuth, 'x-request-id': 'ci-run-42' },
+      body: JSON.stringify(onKnownIssue(jenkinsPayload('build'))),
+    });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('x-request-id')).toBe('ci-run-42');
+    expect(await res.json()).toMatchObject({
+      acceptedBuilds: [{ pipelineId: 'pipelineId', buildNumber: 12 }],
+      rejectedBuilds: [],
+      events: [{ status: 'pending' }],
+    });
+    const deployment = await b.postJira('deployments', onKnownIssue(jenkinsPayload('deployment')));
+    expect(deployment.status).toBe(202);
+    expect(deployment.headers.get('x-request-id')).toMatch(/\S/);
+  });
+
   it('takes the client id and secret directly with HTTP Basic at both doors', async () => {
     const auth = { ...json, authorization: basic(b.ci.clientId, b.ci.clientSecret) };
     const jira = await b.t.app.request(`/jira/deployments/0.1/cloud/${b.site.cloudId}/bulk`, {
