@@ -61,12 +61,24 @@ const isText = (value: unknown, min: number, max: number): value is string =>
 const isInt = (value: unknown, min = Number.MIN_SAFE_INTEGER) =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= min;
 
-/** The schema's own leaf accepts it and gives it back unchanged (URLs would be trimmed). */
-const leafAccepts = (leaf: typeof urlLeaf | typeof dateLeaf, value: unknown) => {
-  if (typeof value !== 'string') return false;
-  const result = leaf.safeParse(value);
-  return result.success && result.data === value;
-};
+/**
+ * The schema's own leaf accepts it and gives it back unchanged (URLs would be trimmed). The last
+ * accepted value of each leaf is remembered: a batch usually repeats its dates and issue keys.
+ */
+function leafChecker(leaf: typeof urlLeaf | typeof dateLeaf | typeof IssueKey) {
+  let lastAccepted: string | undefined;
+  return (value: unknown): boolean => {
+    if (typeof value !== 'string') return false;
+    if (value === lastAccepted) return true;
+    const result = leaf.safeParse(value);
+    if (!result.success || result.data !== value) return false;
+    lastAccepted = value;
+    return true;
+  };
+}
+const isUrl = leafChecker(urlLeaf);
+const isDate = leafChecker(dateLeaf);
+const isIssueKey = leafChecker(IssueKey);
 
 function isPlainProperties(value: unknown): boolean {
   if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
@@ -91,12 +103,12 @@ function isPlainValidBuild(build: unknown): boolean {
   if (build.description !== undefined && !isText(build.description, 0, 255)) return false;
   if (build.label !== undefined && !isText(build.label, 0, 255)) return false;
   if (!STATES.has(build.state)) return false;
-  if (!leafAccepts(urlLeaf, build.url) || !leafAccepts(dateLeaf, build.lastUpdated)) return false;
+  if (!isUrl(build.url) || !isDate(build.lastUpdated)) return false;
   const { issueKeys, associations } = build;
   if (issueKeys === undefined && associations === undefined) return false;
   if (issueKeys !== undefined) {
     if (!isStringArray(issueKeys, 1, JIRA_DEVOPS_LIMITS.issueKeysPerItem)) return false;
-    for (const key of issueKeys) if (!IssueKey.safeParse(key).success) return false;
+    for (const key of issueKeys) if (!isIssueKey(key)) return false;
   }
   if (associations !== undefined && !isPlainAssociations(associations)) return false;
   if (build.testInfo !== undefined && !isPlainTestInfo(build.testInfo)) return false;
