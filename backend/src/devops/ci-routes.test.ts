@@ -147,6 +147,12 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
     const deployment = await b.postJira('deployments', onKnownIssue(jenkinsPayload('deployment')));
     expect(deployment.status).toBe(202);
     expect(deployment.headers.get('x-request-id')).toMatch(/\S/);
+    expect(await deployment.json()).toMatchObject({
+      acceptedDeployments: [
+        { pipelineId: 'pipelineId', environmentId: 'stg-east', deploymentSequenceNumber: 42 },
+      ],
+      rejectedDeployments: [],
+    });
   });
 
   it('takes the client id and secret directly with HTTP Basic at both doors', async () => {

@@ -202,7 +202,9 @@ export function devopsCiRoutes(deps: Deps) {
     const { builds, ...envelope } = await parseJsonBody(c, SubmitBuildsRequest, isPlainValidBuilds);
     const events = await acceptBuilds(deps, principal, envelope, builds);
     return accepted(c, {
-      acceptedBuilds: builds.map((b) => ({ pipelineId: b.pipelineId, buildNumber: b.buildNumber })),
+      // The events carry the builds' keys, so the parsed builds need not outlive the commit
+      // (holding them across it cost garbage-collection time).
+      acceptedBuilds: events.map((event) => event.key),
       rejectedBuilds: [],
       unknownIssueKeys: [],
       unknownAssociations: [],
@@ -233,11 +235,7 @@ export function devopsCiRoutes(deps: Deps) {
     const { deployments, ...envelope } = await parseJsonBody(c, SubmitDeploymentsInput);
     const events = await acceptDeployments(deps, principal, envelope, deployments);
     return accepted(c, {
-      acceptedDeployments: deployments.map((d) => ({
-        pipelineId: d.pipeline.id,
-        environmentId: d.environment.id,
-        deploymentSequenceNumber: d.deploymentSequenceNumber,
-      })),
+      acceptedDeployments: events.map((event) => event.key),
       rejectedDeployments: [],
       unknownIssueKeys: [],
       unknownAssociations: [],
