@@ -41,7 +41,8 @@ function start(env: Record<string, string>, args: string[] = []): Running {
 }
 
 async function listeningPort(running: Running): Promise<number> {
-  for (let i = 0; i < 200; i++) {
+  // Up to 60 s: a loaded CI machine may take long to start tsx (bounded, not a timing claim).
+  for (let i = 0; i < 1200; i++) {
     const match = /"port":(\d+).*"msg":"testbridge listening"/.exec(running.stdout());
     if (match) return Number(match[1]);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -49,7 +50,8 @@ async function listeningPort(running: Running): Promise<number> {
   throw new Error(`the backend did not start:\n${running.stdout()}\n${running.stderr()}`);
 }
 
-describe('the backend process', () => {
+// Starting real processes on a busy 2-core machine can take long: generous, never a timing claim.
+describe('the backend process', { timeout: 120_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'testbridge-main-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   // A failed assertion must not leave a backend running after the suite.

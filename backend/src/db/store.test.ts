@@ -86,7 +86,9 @@ describe.each(STORE_KINDS)('store on %s', (kind) => {
 });
 
 describe('store on sqlite', () => {
-  it('copies the WAL into the database file in the background, so commits never wait for it', async () => {
+  it('copies the WAL into the database file in the background, so commits never wait for it', {
+    timeout: 60_000,
+  }, async () => {
     const location = await createTestStoreOptions('sqlite');
     if (location.options.kind !== 'sqlite') throw new Error('expected a SQLite location');
     const file = location.options.file;
@@ -103,7 +105,7 @@ describe('store on sqlite', () => {
         ),
       );
       let after = statSync(file).size;
-      for (let waited = 0; after <= before + 1_000_000 && waited < 5000; waited += 50) {
+      for (let waited = 0; after <= before + 1_000_000 && waited < 30_000; waited += 50) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         after = statSync(file).size;
       }

@@ -15,6 +15,7 @@ import { PlainSecret } from '../crypto/secret.ts';
 import type { Deps } from '../deps.ts';
 import { describeRefusal, parseJiraRefusal } from './errors.ts';
 import { retryAfterMs } from './http.ts';
+import { tokenExpiresAt } from './token-expiry.ts';
 
 type FetchDeps = Pick<Deps, 'fetch' | 'clock'>;
 
@@ -103,12 +104,12 @@ export async function requestTwoLeggedToken(
   const started = deps.clock.now().getTime();
   try {
     const tokens = await client.clientCredentialsGrant(config);
-    const lifetime = tokens.expiresIn() ?? 3600;
     return {
       ok: true,
       value: {
         accessToken: new PlainSecret(tokens.access_token),
-        expiresAt: new Date(started + lifetime * 1000),
+        // Atlassian's 2LO tokens live an hour when the answer does not say.
+        expiresAt: tokenExpiresAt(tokens, new Date(started)) ?? new Date(started + 3600_000),
       },
     };
   } catch (error) {

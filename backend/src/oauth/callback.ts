@@ -4,6 +4,7 @@ import { dispatcherFor } from '../connections/endpoint.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import { getAccessibleResources } from '../jira/accessible-resources.ts';
 import { bearerAuth } from '../jira/auth.ts';
+import { tokenExpiresAt } from '../jira/token-expiry.ts';
 import {
   callbackErrorPage,
   chooseSitePage,
@@ -157,11 +158,10 @@ async function exchangeCode(
     expectedState: state,
     ...(verifier ? { pkceCodeVerifier: verifier } : {}),
   });
-  const expiresIn = response.expiresIn();
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token ?? null,
-    expiresAt: expiresIn ? new Date(deps.clock.now().getTime() + expiresIn * 1000) : null,
+    expiresAt: tokenExpiresAt(response, deps.clock.now()) ?? null,
     scopes: response.scope ?? server.scope,
   };
 }

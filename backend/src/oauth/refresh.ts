@@ -3,6 +3,7 @@ import { recordConnectionEvent } from '../connections/service.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../http/errors.ts';
+import { tokenExpiresAt } from '../jira/token-expiry.ts';
 import { describeOAuthError, oauth2ServerFor } from './oauth2-client.ts';
 import { createOAuthRepo, type OAuthConnectionRow, type OAuthGrantRow } from './repo.ts';
 import { bindGrantSecret } from './seal.ts';
@@ -130,7 +131,6 @@ async function refreshRow(
       return { kind: 'revoked', text: described.text };
     });
   }
-  const expiresIn = response.expiresIn();
   const changes = {
     accessToken: deps.sealer.seal(
       new PlainSecret(response.access_token),
@@ -143,7 +143,7 @@ async function refreshRow(
           bindGrantSecret(row.id, 'refresh_token'),
         )
       : row.refreshToken,
-    expiresAt: expiresIn ? new Date(now.getTime() + expiresIn * 1000) : null,
+    expiresAt: tokenExpiresAt(response, now) ?? null,
     scopes: response.scope ?? row.scopes,
     updatedAt: now,
   };
