@@ -24,6 +24,15 @@ import { toolApiRoutes } from './tool-api/routes.ts';
 export const API_VERSION = '0.1.0';
 
 /** The whole HTTP surface, wired from explicit dependencies. */
+/**
+ * Not open source: an SPDX `LicenseRef` (OpenAPI 3.1 `identifier`; the typings know only 3.0's
+ * `url`, hence a constant rather than a literal). There is no public licence text to link to.
+ */
+const API_LICENSE = {
+  name: 'Proprietary: all rights reserved',
+  identifier: 'LicenseRef-Proprietary',
+};
+
 export function createApp(deps: Deps): OpenAPIHono<Env> {
   const app = createRouter();
   const authenticate = createKeyAuthenticator(deps);
@@ -56,6 +65,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
       title: 'Testbridge',
       version: API_VERSION,
       description: 'Connects a test-management tool to Jira Cloud and Jira Data Center.',
+      license: API_LICENSE,
     },
     servers: [{ url: deps.config.publicUrl }],
   });

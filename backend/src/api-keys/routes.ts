@@ -23,6 +23,7 @@ export function apiKeyRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createApiKey',
       tags: ['API keys'],
       summary: 'Create an API key (shown once)',
       security,
@@ -39,6 +40,7 @@ export function apiKeyRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listApiKeys',
       tags: ['API keys'],
       summary: 'List API keys (never the keys themselves)',
       security,
@@ -51,6 +53,7 @@ export function apiKeyRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'revokeApiKey',
       tags: ['API keys'],
       summary: 'Revoke an API key',
       security,

@@ -35,6 +35,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createConnection',
       tags,
       security,
       middleware: [admin] as const,
@@ -66,6 +67,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listConnections',
       tags,
       security,
       middleware: [tool] as const,
@@ -82,6 +84,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getConnection',
       tags,
       security,
       middleware: [tool] as const,
@@ -100,6 +103,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'deleteConnection',
       tags,
       security,
       middleware: [admin] as const,
@@ -121,6 +125,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/diagnostics',
+      operationId: 'runConnectionDiagnostics',
       tags,
       security,
       middleware: [admin] as const,
@@ -139,6 +144,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/history',
+      operationId: 'listConnectionHistory',
       tags,
       security,
       middleware: [admin] as const,

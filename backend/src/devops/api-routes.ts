@@ -37,6 +37,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/builds',
+      operationId: 'postBuilds',
       tags: ['DevOps'],
       summary: 'Post one build or many for delivery to Jira',
       description:
@@ -67,6 +68,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/deployments',
+      operationId: 'postDeployments',
       tags: ['DevOps'],
       summary: 'Post one deployment or many for delivery to Jira',
       description:
@@ -97,6 +99,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/events/{id}',
+      operationId: 'getDevopsEvent',
       tags: ['DevOps'],
       summary: 'What became of a posted build or deployment',
       description: "Pending, delivered, rejected (with Jira's own messages) or dead, and why.",
@@ -122,6 +125,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/events',
+      operationId: 'listDevopsEvents',
       tags: ['DevOps'],
       summary: 'Events of a site or pipeline, newest first',
       security: readSecurity,

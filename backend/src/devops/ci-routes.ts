@@ -112,6 +112,9 @@ export function devopsCiRoutes(deps: Deps) {
   router.openAPIRegistry.registerPath({
     method: 'post',
     path: '/oauth/token',
+    operationId: 'issueCiToken',
+    // Client id and secret with HTTP Basic, or in the body (no security scheme: `{}`).
+    security: [{ ciClient: [] }, {}],
     tags: ['DevOps'],
     summary: 'A short-lived bearer token for CI credentials (RFC 6749 client_credentials)',
     description:
@@ -182,6 +185,7 @@ export function devopsCiRoutes(deps: Deps) {
   router.openAPIRegistry.registerPath({
     method: 'post',
     path: '/jira/builds/0.1/cloud/{cloudId}/bulk',
+    operationId: 'submitBuilds',
     tags: ['DevOps'],
     summary: "Submit builds in Jira's own format (Jira-compatible)",
     description:
@@ -215,6 +219,7 @@ export function devopsCiRoutes(deps: Deps) {
   router.openAPIRegistry.registerPath({
     method: 'post',
     path: '/jira/deployments/0.1/cloud/{cloudId}/bulk',
+    operationId: 'submitDeployments',
     tags: ['DevOps'],
     summary: "Submit deployments in Jira's own format (Jira-compatible)",
     description:

@@ -47,6 +47,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createDevopsSite',
       tags,
       summary: "Add a Jira Cloud site's OAuth credentials (checked with Atlassian first)",
       security,
@@ -60,6 +61,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listDevopsSites',
       tags,
       summary: 'List DevOps sites (never their secrets)',
       security,
@@ -72,6 +74,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{siteId}',
+      operationId: 'getDevopsSite',
       tags,
       summary: 'One DevOps site, with whether it needs attention',
       security,
@@ -85,6 +88,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'patch',
       path: '/{siteId}',
+      operationId: 'updateDevopsSite',
       tags,
       summary: 'Change a site; new URL or credentials are checked, held deliveries resume',
       security,
@@ -104,6 +108,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{siteId}/verify',
+      operationId: 'verifyDevopsSite',
       tags,
       summary: 'Check the stored credentials again; on success held deliveries resume',
       security,
@@ -122,6 +127,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{siteId}',
+      operationId: 'deleteDevopsSite',
       tags,
       summary: 'Delete a site with its CI credentials (undelivered items become dead letters)',
       security,
@@ -138,6 +144,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{siteId}/environment-rules',
+      operationId: 'listEnvironmentRules',
       tags,
       summary: 'Rules turning CI environment names into Jira environment types',
       security,
@@ -156,6 +163,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'put',
       path: '/{siteId}/environment-rules',
+      operationId: 'replaceEnvironmentRules',
       tags,
       summary: "Replace a site's environment rules",
       security,
@@ -180,6 +188,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{siteId}/credentials',
+      operationId: 'createCiCredentials',
       tags,
       summary: 'Issue CI credentials for this site (the secret is shown once)',
       security,
@@ -201,6 +210,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{siteId}/credentials',
+      operationId: 'listCiCredentials',
       tags,
       summary: "List a site's CI credentials (never the secrets)",
       security,
@@ -214,6 +224,7 @@ export function devopsSiteRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{siteId}/credentials/{credentialId}',
+      operationId: 'revokeCiCredentials',
       tags,
       summary: 'Revoke CI credentials and every token issued with them',
       security,

@@ -33,7 +33,7 @@ describe('HTTP platform', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/healthz', '/readyz', '/api/v1/api-keys', '/api/v1/api-keys/{id}']),
+      expect.arrayContaining(['/api/v1/whoami', '/api/v1/api-keys', '/api/v1/api-keys/{id}']),
     );
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const operation of Object.values(operations)) {

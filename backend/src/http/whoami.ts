@@ -13,6 +13,7 @@ export function whoAmIRoutes(authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/whoami',
+      operationId: 'getWhoami',
       tags: ['API keys'],
       summary: 'The caller behind the presented API key',
       security: [{ apiKey: [] }],

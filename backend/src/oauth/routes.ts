@@ -69,6 +69,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/oauth',
+      operationId: 'createOAuthConnection',
       tags,
       security,
       middleware: [admin] as const,
@@ -90,6 +91,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/authorizations',
+      operationId: 'startAuthorization',
       tags,
       security,
       middleware: [tool] as const,
@@ -131,6 +133,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/authorizations/{flowId}',
+      operationId: 'getAuthorization',
       tags,
       security,
       middleware: [tool] as const,
@@ -152,6 +155,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/authorizations/{flowId}/complete',
+      operationId: 'completeAuthorization',
       tags,
       security,
       middleware: [tool] as const,
@@ -181,6 +185,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'patch',
       path: '/{id}/oauth',
+      operationId: 'updateOAuthConfiguration',
       tags,
       security,
       middleware: [admin] as const,
@@ -208,6 +213,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{id}/grant',
+      operationId: 'revokeGrant',
       tags,
       security,
       middleware: [tool] as const,
@@ -229,6 +235,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/jira-myself',
+      operationId: 'getJiraMyself',
       tags,
       security,
       middleware: [tool] as const,

@@ -44,6 +44,7 @@ export function outboxRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/items',
+      operationId: 'listOutboxItems',
       tags: ['Outbox'],
       summary: 'List outbox items (dead letters unless `status` says otherwise), newest first',
       security,
@@ -68,6 +69,7 @@ export function outboxRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/dead-letters/retry',
+      operationId: 'retryDeadLetters',
       tags: ['Outbox'],
       summary: 'Send dead letters again (the listed ids, or all of one target, or all)',
       security,

@@ -35,6 +35,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects',
+      operationId: 'listJiraProjects',
       tags,
       security,
       middleware: [tool] as const,
@@ -65,6 +66,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects/{projectKey}/issue-types',
+      operationId: 'listJiraIssueTypes',
       tags,
       security,
       middleware: [tool] as const,
@@ -87,6 +89,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects/{projectKey}/versions',
+      operationId: 'listJiraVersions',
       tags,
       security,
       middleware: [tool] as const,
@@ -112,6 +115,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects/{projectKey}/assignable-users',
+      operationId: 'listJiraAssignableUsers',
       tags,
       security,
       middleware: [tool] as const,
@@ -141,6 +145,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/users',
+      operationId: 'listJiraUsers',
       tags,
       security,
       middleware: [tool] as const,
@@ -172,6 +177,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/issue-link-types',
+      operationId: 'listJiraIssueLinkTypes',
       tags,
       security,
       middleware: [tool] as const,

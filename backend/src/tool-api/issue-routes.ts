@@ -39,6 +39,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'post',
       path: '/{id}/jira/issues/search',
+      operationId: 'searchJiraIssues',
       tags,
       security,
       middleware: [tool] as const,
@@ -69,6 +70,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'get',
       path: '/{id}/jira/issues/{issueKey}',
+      operationId: 'getJiraIssue',
       tags,
       security,
       middleware: [tool] as const,
@@ -91,6 +93,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'post',
       path: '/{id}/jira/issues',
+      operationId: 'createJiraIssue',
       tags,
       security,
       middleware: [tool] as const,
@@ -122,6 +125,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'post',
       path: '/{id}/jira/issue-links',
+      operationId: 'createJiraIssueLink',
       tags,
       security,
       middleware: [tool] as const,
@@ -152,6 +156,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'post',
       path: '/{id}/jira/issues/{issueKey}/remote-links',
+      operationId: 'upsertJiraRemoteLink',
       tags,
       security,
       middleware: [tool] as const,
@@ -181,6 +186,7 @@ export function jiraIssueRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env>)
     createRoute({
       method: 'post',
       path: '/{id}/jira/issues/{issueKey}/comments',
+      operationId: 'createJiraComment',
       tags,
       security,
       middleware: [tool] as const,
