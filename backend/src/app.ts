@@ -23,7 +23,6 @@ import { toolApiRoutes } from './tool-api/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
-/** The whole HTTP surface, wired from explicit dependencies. */
 /**
  * Not open source: an SPDX `LicenseRef` (OpenAPI 3.1 `identifier`; the typings know only 3.0's
  * `url`, hence a constant rather than a literal). There is no public licence text to link to.
@@ -33,6 +32,7 @@ const API_LICENSE = {
   identifier: 'LicenseRef-Proprietary',
 };
 
+/** The whole HTTP surface, wired from explicit dependencies. */
 export function createApp(deps: Deps): OpenAPIHono<Env> {
   const app = createRouter();
   const authenticate = createKeyAuthenticator(deps);
