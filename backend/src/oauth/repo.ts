@@ -116,8 +116,20 @@ export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query
         .returning({ id: g.id });
       return rows.length > 0;
     },
-    async deleteGrants(db: Db, connectionId: string): Promise<void> {
-      await db.delete(g).where(eq(g.connectionId, connectionId));
+    async deleteGrants(db: Db, connectionId: string): Promise<number> {
+      const rows = await db
+        .delete(g)
+        .where(eq(g.connectionId, connectionId))
+        .returning({ id: g.id });
+      return rows.length;
+    },
+    /** Deletes the users' grants (not the shared one); resolves to how many there were. */
+    async deleteUserGrants(db: Db, connectionId: string): Promise<number> {
+      const rows = await db
+        .delete(g)
+        .where(and(eq(g.connectionId, connectionId), ne(g.subject, '')))
+        .returning({ id: g.id });
+      return rows.length;
     },
   };
 }

@@ -156,9 +156,15 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       security,
       middleware: [tool] as const,
       summary: 'Complete a flow with the verification code (or the OAuth 1.0a oob verifier)',
+      description:
+        'When the consent does not cover the connection’s site and no `cloudId` is given, the answer is 202 with the flow in `site_choice_required` and its `sites`: complete again with the code and `cloudId` (the connection then moves to that site, recorded as `site_changed`).',
       request: { params: FlowParams, body: jsonBody(CompleteAuthorizationRequest) },
       responses: {
         200: jsonContent(AuthorizationFlow, 'Completed: the grant is stored'),
+        202: jsonContent(
+          AuthorizationFlow,
+          'Not completed yet: `site_choice_required`, choose one of `sites` with `cloudId`',
+        ),
         404: problemResponse('No such flow'),
         ...problemResponses,
       },
@@ -173,7 +179,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
         subjectOf(c),
         c.req.valid('json'),
       );
-      return c.json(flow, 200);
+      return flow.status === 'completed' ? c.json(flow, 200) : c.json(flow, 202);
     },
   );
 

@@ -106,6 +106,8 @@ export const CONNECTION_EVENT_TYPES = [
   'needs_reauthorization',
   're_authorized',
   'configuration_updated',
+  'site_changed',
+  'settings_updated',
   'revoked',
   'diagnostics_run',
 ] as const;
