@@ -5,6 +5,7 @@ import {
   CompleteAuthorizationRequest,
   CreateOAuthConnectionRequest,
   FlowParams,
+  OAuthConfigUpdated,
   OAuthConnectionCreated,
   UpdateOAuthConfigRequest,
 } from '@testbridge/shared/api/oauth';
@@ -190,10 +191,14 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       tags,
       security,
       middleware: [admin] as const,
-      summary: 'Replace the OAuth configuration; the connection then needs a new consent',
+      summary:
+        'Change the OAuth configuration; grants are dropped only when a new client id or consumer key makes them invalid',
       request: { params: ConnectionIdParam, body: jsonBody(UpdateOAuthConfigRequest) },
       responses: {
-        200: jsonContent(OAuthConnectionCreated, 'Updated; authorize again'),
+        200: jsonContent(
+          OAuthConfigUpdated,
+          'Updated; `grants` says whether they were kept or dropped (then authorize again)',
+        ),
         404: problemResponse('No such OAuth connection'),
         ...problemResponses,
       },

@@ -93,7 +93,12 @@ export const ConnectionCreated = Connection.extend({
   applicationLink: ApplicationLinkFields.nullable().optional(),
 });
 
-/** Replace the OAuth configuration; the connection then needs a new consent. */
+/**
+ * Change the OAuth configuration. A new client secret alone keeps the client id and the grants
+ * (tokens do not depend on the secret); a new client id or consumer key drops the grants and the
+ * connection needs a new consent; a new key pair keeps OAuth 1.0a grants (they belong to the
+ * consumer key) once Jira's application link has the new public key.
+ */
 export const UpdateOAuthConfigRequest = z
   .object({
     clientId: z.string().min(1).max(200).optional(),
@@ -104,6 +109,17 @@ export const UpdateOAuthConfigRequest = z
   })
   .strict();
 export type UpdateOAuthConfigRequest = z.infer<typeof UpdateOAuthConfigRequest>;
+
+/** What a configuration change did to the connection's grants (shared and users'). */
+export const GrantsOutcome = z.object({
+  action: z.enum(['kept', 'dropped']),
+  /** How many grants were dropped (0 when kept). */
+  dropped: z.number().int(),
+  reason: z.string(),
+});
+
+/** `PATCH …/{id}/oauth`: the connection, Jira's link fields (OAuth 1.0a) and the grants' fate. */
+export const OAuthConfigUpdated = OAuthConnectionCreated.extend({ grants: GrantsOutcome });
 
 export const StartAuthorizationRequest = z
   .object({
