@@ -7,6 +7,7 @@ import { PlainSecret } from '../crypto/secret.ts';
 import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
 import { hashSecret, missingScopesOf, starterOf, toAuthorizationFlow } from './flow-view.ts';
+import { jiraAccountOf } from './grant-account.ts';
 import { exchangeOAuth1Verifier, OAuth1Refusal } from './oauth1-client.ts';
 import {
   createOAuthRepo,
@@ -120,6 +121,16 @@ async function finishFlow(
   const repo = createOAuthRepo(deps.store);
   const { connectionId, subject } = current;
   const now = deps.clock.now();
+  // A user's grant records the Jira account it acts as (the shared one is in the diagnostics).
+  const account =
+    subject !== '' && current.accessToken
+      ? await jiraAccountOf(
+          deps,
+          connection,
+          cloudId,
+          deps.sealer.open(current.accessToken, bindFlowSecret(current.id, 'access_token')),
+        )
+      : null;
   const result = await deps.store.transaction(async (tx) => {
     const claimed = await repo.claimFlow(tx, current.id, {
       verificationHash: null,
@@ -147,7 +158,9 @@ async function finishFlow(
         : null,
       expiresAt: current.tokenExpiresAt,
       scopes: current.scopes,
-      accountId: null,
+      accountId: account?.accountId ?? null,
+      accountDisplayName: account?.displayName ?? null,
+      lastUsedAt: existing?.lastUsedAt ?? null,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };

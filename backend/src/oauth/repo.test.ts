@@ -76,6 +76,8 @@ const grant = (id: string, connectionId: string, subject: string): OAuthGrantRow
   expiresAt: new Date(at.getTime() + 3_600_000),
   scopes: 'WRITE',
   accountId: null,
+  accountDisplayName: null,
+  lastUsedAt: null,
   createdAt: at,
   updatedAt: at,
 });

@@ -24,6 +24,7 @@ import { BROWSER_COOKIE_PREFIX, STATE_TTL_MS } from './flow-view.ts';
 import { redirectUriOf } from './oauth2-client.ts';
 import { getJiraMyselfOnBehalfOf } from './on-behalf.ts';
 import { startAuthorization } from './start.ts';
+import { registerUserGrantRoutes } from './user-grant-routes.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['Connections: OAuth'];
@@ -52,6 +53,15 @@ function subjectOf(c: Context<Env>): string {
   return '';
 }
 
+/** The `X-Testbridge-User` header, declared on every route that reads it. */
+const UserHeader = z.object({
+  'x-testbridge-user': z.string().max(200).optional().openapi({
+    description:
+      'The test-tool user the call is for: their own grant (start, complete, revoke, jira-myself); absent = the shared grant (admins)',
+    example: 'jane.doe',
+  }),
+});
+
 const JiraMyself = z
   .object({
     displayName: z.string(),
@@ -70,6 +80,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/oauth',
+      operationId: 'createOAuthConnection',
       tags,
       security,
       middleware: [admin] as const,
@@ -91,6 +102,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/authorizations',
+      operationId: 'startAuthorization',
       tags,
       security,
       middleware: [tool] as const,
@@ -98,6 +110,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       request: {
         params: ConnectionIdParam,
         query: z.object({ callback: z.enum(['redirect', 'oob']).default('redirect') }),
+        headers: UserHeader,
       },
       responses: {
         201: jsonContent(AuthorizationFlow, 'Open `authorizationUrl` in the browser'),
@@ -132,6 +145,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/authorizations/{flowId}',
+      operationId: 'getAuthorizationFlow',
       tags,
       security,
       middleware: [tool] as const,
@@ -153,13 +167,18 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/authorizations/{flowId}/complete',
+      operationId: 'completeAuthorization',
       tags,
       security,
       middleware: [tool] as const,
       summary: 'Complete a flow with the verification code (or the OAuth 1.0a oob verifier)',
       description:
         'When the consent does not cover the connection’s site and no `cloudId` is given, the answer is 202 with the flow in `site_choice_required` and its `sites`: complete again with the code and `cloudId` (the connection then moves to that site, recorded as `site_changed`).',
-      request: { params: FlowParams, body: jsonBody(CompleteAuthorizationRequest) },
+      request: {
+        params: FlowParams,
+        headers: UserHeader,
+        body: jsonBody(CompleteAuthorizationRequest),
+      },
       responses: {
         200: jsonContent(AuthorizationFlow, 'Completed: the grant is stored'),
         202: jsonContent(
@@ -188,6 +207,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'patch',
       path: '/{id}/oauth',
+      operationId: 'updateOAuthConfig',
       tags,
       security,
       middleware: [admin] as const,
@@ -219,11 +239,12 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'delete',
       path: '/{id}/grant',
+      operationId: 'revokeGrant',
       tags,
       security,
       middleware: [tool] as const,
       summary: 'Revoke the shared grant (admin) or, with X-Testbridge-User, that user’s grant',
-      request: { params: ConnectionIdParam },
+      request: { params: ConnectionIdParam, headers: UserHeader },
       responses: {
         204: { description: 'Revoked' },
         404: problemResponse('No such grant'),
@@ -240,11 +261,12 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/jira-myself',
+      operationId: 'getJiraMyself',
       tags,
       security,
       middleware: [tool] as const,
       summary: 'Who Jira says the grant acts as (the X-Testbridge-User grant, else the shared one)',
-      request: { params: ConnectionIdParam },
+      request: { params: ConnectionIdParam, headers: UserHeader },
       responses: {
         200: jsonContent(JiraMyself, 'Jira’s myself'),
         404: problemResponse('No such OAuth connection'),
@@ -256,5 +278,6 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       c.json(await getJiraMyselfOnBehalfOf(deps, c.req.valid('param').id, userOf(c)), 200),
   );
 
+  registerUserGrantRoutes(router, deps, admin);
   return router;
 }

@@ -163,4 +163,24 @@ export const CompleteAuthorizationRequest = z
   .strict();
 
 export const FlowParams = z.object({ id: z.string().min(1), flowId: z.string().min(1) });
+export const UserGrantParams = z.object({
+  id: z.string().min(1),
+  user: z.string().min(1).max(200),
+});
+
+/** The Jira account a grant acts as, from `myself` when it was granted (DC: the username). */
+export const JiraAccount = z.object({ accountId: z.string(), displayName: z.string().nullable() });
+
+/** One test-tool user's own grant on a connection (never a token). */
+export const UserGrant = z.object({
+  /** The test-tool user (`X-Testbridge-User`) the grant belongs to. */
+  user: z.string(),
+  jiraAccount: JiraAccount.nullable(),
+  scopes: z.array(z.string()),
+  grantedAt: z.iso.datetime(),
+  /** When a call last used it (to the minute); null when never. */
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type UserGrant = z.infer<typeof UserGrant>;
+export const UserGrantList = z.object({ items: z.array(UserGrant) });
 export const GrantParams = z.object({ id: z.string().min(1), subject: z.string() });
