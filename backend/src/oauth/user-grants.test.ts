@@ -8,6 +8,7 @@ import {
   advance,
   complete,
   connectCloud,
+  createOAuthConnection,
   createOAuthTestApp,
   followCallback,
   jiraMyself,
@@ -107,6 +108,32 @@ describe('per-user grants as the connection lists them', () => {
     expect((await grantsOf(t, connection.id)).map((grant) => grant.user)).toEqual([
       'tool-user-bob',
     ]);
+  });
+
+  it('records a Data Center user grant’s account by username', async () => {
+    t.sim.registerDcOAuthClient({
+      clientId: 'tb-dc-users',
+      clientSecret: 'tb-dc-users-secret',
+      name: 'Testbridge',
+      redirectUri: 'http://testbridge.test/oauth/callback',
+      scope: 'WRITE',
+    });
+    const { connection } = await createOAuthConnection(t, {
+      name: 'DC users',
+      jiraUrl: `${t.sim.baseUrl}/dc/jira`,
+      auth: { type: 'dc_oauth2', clientId: 'tb-dc-users', clientSecret: 'tb-dc-users-secret' },
+    });
+    const erin = t.asAdmin({ 'x-testbridge-user': 'tool-user-erin' });
+    const flow = await startFlow(t, connection.id, erin);
+    const consent = t.sim.approveDcConsent(flow.authorizationUrl, { loginHint: 'erin' });
+    const page = await followCallback(t, consent.redirectUrl);
+    expect((await complete(t, connection.id, flow.flowId, { code: page.code }, erin)).status).toBe(
+      200,
+    );
+    expect((await grantsOf(t, connection.id))[0]?.jiraAccount).toEqual({
+      accountId: 'erin',
+      displayName: 'Erin Engineer',
+    });
   });
 
   it('lets an admin revoke one user’s grant, recorded in the history', async () => {
