@@ -158,6 +158,46 @@ describe('the Jira site of a Cloud consent', () => {
     expect(await me.json()).toMatchObject({ displayName: 'Carol Globex' });
   });
 
+  it('drops the users’ grants of the old site when a re-authorization moves the connection', async () => {
+    const connection = await cloudConnection(t, 'Acme, moved later', 'acme');
+    const shared = await startFlow(t, connection.id);
+    const sharedPage = await followCallback(
+      t,
+      t.sim.approveConsent(shared.authorizationUrl, { cloudId: ACME }).redirectUrl,
+    );
+    await complete(t, connection.id, shared.flowId, { code: sharedPage.code });
+    const bob = t.asAdmin({ 'x-testbridge-user': 'bob' });
+    const bobFlow = await startFlow(t, connection.id, bob);
+    const bobPage = await followCallback(
+      t,
+      t.sim.approveConsent(bobFlow.authorizationUrl, { loginHint: 'bob@acme.test' }).redirectUrl,
+    );
+    expect(
+      (await complete(t, connection.id, bobFlow.flowId, { code: bobPage.code }, bob)).status,
+    ).toBe(200);
+
+    const again = await startFlow(t, connection.id);
+    const page = await followCallback(
+      t,
+      t.sim.approveConsent(again.authorizationUrl, { loginHint: 'carol@globex.test' }).redirectUrl,
+    );
+    const moved = await complete(t, connection.id, again.flowId, {
+      code: page.code,
+      cloudId: GLOBEX,
+    });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+    const changed = (await historyOf(t, connection.id)).find((e) => e.type === 'site_changed');
+    expect(changed?.detail).toMatchObject({
+      fromCloudId: ACME,
+      toCloudId: GLOBEX,
+      userGrantsDropped: 1,
+    });
+    const grants = await t.app.request(`/api/v1/connections/${connection.id}/user-grants`, {
+      headers: t.asAdmin(),
+    });
+    expect(await grants.json()).toEqual({ items: [] });
+  });
+
   it('fails a user’s consent that does not reach the connection’s site', async () => {
     const connection = await cloudConnection(t, 'Acme, users', 'acme');
     const shared = await startFlow(t, connection.id);
