@@ -101,6 +101,8 @@ export async function createConnection(
     expiresAt: null,
     scopes: null,
     accountId: null,
+    accountDisplayName: null,
+    lastUsedAt: null,
     createdAt: now,
     updatedAt: now,
   };

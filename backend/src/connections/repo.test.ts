@@ -44,6 +44,8 @@ const grant = (id: string, connectionId: string, token: string): GrantRow => ({
   expiresAt: new Date('2026-01-01T01:00:00.000Z'),
   scopes: 'read:jira-work',
   accountId: 'acc-1',
+  accountDisplayName: null,
+  lastUsedAt: null,
   createdAt: at,
   updatedAt: at,
 });

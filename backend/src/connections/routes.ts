@@ -6,6 +6,7 @@ import {
   ConnectionIdParam,
   ConnectionList,
   PageQuery,
+  UpdateConnectionRequest,
 } from '@testbridge/shared/api/connections';
 import { ConnectionCreated, CreateAnyConnectionRequest } from '@testbridge/shared/api/oauth';
 import type { Deps } from '../deps.ts';
@@ -20,6 +21,7 @@ import {
   getConnection,
   listConnectionEvents,
   listConnections,
+  updateConnectionSettings,
 } from './service.ts';
 
 const security = [{ apiKey: [] }];
@@ -97,6 +99,34 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
       },
     }),
     async (c) => c.json(await getConnection(deps, c.req.valid('param').id), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{id}',
+      operationId: 'updateConnection',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'Change a connection’s settings (requireUserGrantForWrites)',
+      request: { params: ConnectionIdParam, body: jsonBody(UpdateConnectionRequest) },
+      responses: {
+        200: jsonContent(Connection, 'The connection as it is now (the change is in the history)'),
+        404: problemResponse('No such connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await updateConnectionSettings(
+          deps,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          c.get('caller'),
+        ),
+        200,
+      ),
   );
 
   router.openapi(

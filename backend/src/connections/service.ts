@@ -1,4 +1,8 @@
-import type { Connection, ConnectionEvent } from '@testbridge/shared/api/connections';
+import type {
+  Connection,
+  ConnectionEvent,
+  UpdateConnectionRequest,
+} from '@testbridge/shared/api/connections';
 import { newSortableId } from '../db/ids.ts';
 import type { Db } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
@@ -47,6 +51,36 @@ export async function getConnection(deps: ServiceDeps, id: string): Promise<Conn
   const row = await repo.findById(deps.store.db, id);
   if (!row) throw new AppError('not_found', `No connection ${id}`);
   return toConnection(row, await repo.findGrant(deps.store.db, id, ''));
+}
+
+/**
+ * Changes a connection's settings (`requireUserGrantForWrites`), recorded in the history as
+ * `settings_updated` with the old and new values.
+ * @throws AppError not_found | validation_failed (nothing to change)
+ */
+export async function updateConnectionSettings(
+  deps: ServiceDeps,
+  id: string,
+  input: UpdateConnectionRequest,
+  caller: Caller,
+): Promise<Connection> {
+  const repo = createConnectionRepo(deps.store.tables);
+  if (input.requireUserGrantForWrites === undefined)
+    throw new AppError('validation_failed', 'The body changes nothing', {
+      invalidFields: [{ field: 'body', message: 'name at least one setting' }],
+    });
+  const required = input.requireUserGrantForWrites;
+  await deps.store.transaction(async (tx) => {
+    const row = await repo.findById(tx, id);
+    if (!row) throw new AppError('not_found', `No connection ${id}`);
+    if (row.requireUserGrantForWrites === required) return;
+    await repo.update(tx, id, { requireUserGrantForWrites: required, updatedAt: deps.clock.now() });
+    await recordConnectionEvent(deps, tx, id, 'settings_updated', actorOf(caller), {
+      requireUserGrantForWrites: required,
+      previous: row.requireUserGrantForWrites,
+    });
+  });
+  return getConnection(deps, id);
 }
 
 /** Deletes a connection with its grants and history. */

@@ -123,17 +123,19 @@ describe('completing a consent flow in the browser that started it', () => {
   });
 
   it('leaves the site choice to the wizard, which completes with cloudId alone', async () => {
-    const id = await cloudConnection(t, 'Bound, two sites', 'globex');
-    // alice consents on acme first, so the grant of the second consent covers both sites.
-    const first = await startInBrowser(t, id);
-    t.sim.approveConsent(first.authorizationUrl, { cloudId: ACME });
+    const id = await cloudConnection(t, 'Bound, other site', 'acme');
+    // carol is on globex only: her consent does not cover the connection's site, acme.
     const { flow, cookie } = await startInBrowser(t, id);
-    const consent = t.sim.approveConsent(flow.authorizationUrl ?? '', { cloudId: GLOBEX });
+    const consent = t.sim.approveConsent(flow.authorizationUrl ?? '', {
+      loginHint: 'carol@globex.test',
+      cloudId: GLOBEX,
+    });
     const page = await callbackWith(t, consent.redirectUrl, cookie);
     expect(page.html).toContain('data-testid="choose-site"');
+    expect(page.html).toContain(`data-cloud-id="${GLOBEX}"`);
     const status = AuthorizationFlow.parse((await flowOf(t, id, flow.flowId)).body);
     expect(status).toMatchObject({ status: 'site_choice_required', browserVerified: true });
-    expect(status.sites).toHaveLength(2);
+    expect(status.sites).toHaveLength(1);
     // Only the starter may finish it, even without a code.
     const otherKey = await t.app.request('/api/v1/api-keys', {
       method: 'POST',

@@ -9,13 +9,44 @@ code{font-size:2rem;letter-spacing:.15em;padding:.5rem 1rem;border:1px solid #99
 </head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
 
-/** The page after a successful consent: the verification code to paste into the wizard. */
-export function verificationCodePage(code: string, minutes: number): string {
+interface Site {
+  cloudId: string;
+  name: string;
+  url: string;
+}
+
+/** The sites to choose from, with what Testbridge will do with the choice. */
+function siteChoice(sites: Site[], connectionUrl: string): string {
+  const items = sites
+    .map(
+      (site) =>
+        `<li data-cloud-id="${escapeHtml(site.cloudId)}"><strong>${escapeHtml(site.name)}</strong> · ${escapeHtml(site.url)} · <small>${escapeHtml(site.cloudId)}</small></li>`,
+    )
+    .join('');
+  return `<section data-testid="site-choice"><h2>Choose the Jira site</h2>
+<p>The consent does not cover ${escapeHtml(connectionUrl)}, the site this connection names. It covers:</p>
+<ul data-testid="sites">${items}</ul>
+<p>Choose one in Testbridge: the connection then moves to that site (its Jira URL and link base),
+and the history records it. Or authorize again and pick ${escapeHtml(connectionUrl)} in Atlassian's
+consent screen.</p></section>`;
+}
+
+/**
+ * The page after a successful consent: the verification code to paste into the wizard and, when
+ * the consent does not cover the connection's site, the sites to choose from.
+ */
+export function verificationCodePage(
+  code: string,
+  minutes: number,
+  sitesToChoose: Site[] | null = null,
+  connectionUrl = '',
+): string {
   return page(
     'Authorization received',
     `<p>Copy this verification code and paste it into Testbridge to finish connecting:</p>
 <p><code data-testid="verification-code">${escapeHtml(code)}</code></p>
-<p>It can be used once, by the person who started the connection, within ${minutes} minutes.</p>`,
+<p>It can be used once, by the person who started the connection, within ${minutes} minutes.</p>
+${sitesToChoose ? siteChoice(sitesToChoose, connectionUrl) : ''}`,
   );
 }
 
@@ -38,10 +69,10 @@ You can close this tab and go back to Testbridge.</p>`,
 }
 
 /** The page when the starter's browser came back but a Jira site must still be chosen. */
-export function chooseSitePage(): string {
+export function chooseSitePage(sites: Site[], connectionUrl: string): string {
   return page(
     'Authorization received',
-    `<p data-testid="choose-site">The consent covers more than one Jira site (or not the one
-the connection names). Go back to Testbridge and choose the site to finish; no code is needed.</p>`,
+    `<p data-testid="choose-site">Go back to Testbridge and choose the site to finish; no code is
+needed.</p>${siteChoice(sites, connectionUrl)}`,
   );
 }

@@ -17,6 +17,7 @@ import { exchangeOAuth1Verifier } from './oauth1-client.ts';
 import { describeOAuthError, oauth2ServerFor, redirectUriOf } from './oauth2-client.ts';
 import { createOAuthRepo, type FlowRow, type OAuthConnectionRow } from './repo.ts';
 import { bindFlowSecret } from './seal.ts';
+import { decideSite, userSiteFailure } from './site-choice.ts';
 import type { OAuthDeps } from './start.ts';
 
 export interface CallbackResult {
@@ -91,6 +92,14 @@ export async function handleOAuthCallback(
   }
   const sites =
     connection.authType === 'cloud_oauth2' ? await listSites(deps, connection, tokens) : [];
+  // The connection's own site is taken without asking; otherwise the shared grant's flow waits
+  // for the admin's choice, and a user's grant (only ever for the connection's site) fails.
+  const decision = decideSite({ ...flow, sites: JSON.stringify(sites) }, connection, undefined);
+  if (decision.kind === 'choice_required' && flow.subject !== '') {
+    const failure = userSiteFailure(sites, connection);
+    await markFailed(failure);
+    return fail(400, failure);
+  }
   const binding = browserBindingOf(flow.id);
   const browserVerified =
     binding !== undefined &&
@@ -98,10 +107,7 @@ export async function handleOAuthCallback(
     timingSafeEqual(Buffer.from(hashSecret(binding)), Buffer.from(flow.browserBindingHash));
   const code = randomVerificationCode();
   const changes: Partial<FlowRow> = {
-    status:
-      connection.authType === 'cloud_oauth2' && sites.length !== 1
-        ? 'site_choice_required'
-        : 'awaiting_verification',
+    status: decision.kind === 'choice_required' ? 'site_choice_required' : 'awaiting_verification',
     browserVerified,
     verificationHash: hashSecret(code),
     verificationExpiresAt: new Date(now.getTime() + VERIFICATION_TTL_MS),
@@ -129,9 +135,10 @@ export async function handleOAuthCallback(
     const done = await completeInBrowser(deps, connection, { ...flow, ...changes });
     if (done === 'completed') return { status: 200, html: connectedPage(), flowId: flow.id };
     if (done === 'site_choice_required')
-      return { status: 200, html: chooseSitePage(), flowId: flow.id };
+      return { status: 200, html: chooseSitePage(sites, connection.jiraUrl), flowId: flow.id };
   }
-  const html = verificationCodePage(code, VERIFICATION_TTL_MS / 60_000);
+  const choice = decision.kind === 'choice_required' ? sites : null;
+  const html = verificationCodePage(code, VERIFICATION_TTL_MS / 60_000, choice, connection.jiraUrl);
   return { status: 200, html, flowId: flow.id };
 }
 

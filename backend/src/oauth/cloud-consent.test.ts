@@ -221,52 +221,6 @@ describe('Cloud OAuth 2.0 (3LO) consent with a verification code', () => {
     expect(expired.html).toContain('oauth_state_expired');
   });
 
-  it('lets the admin choose the site when the consent covers two, and never takes the first', async () => {
-    const { connection } = await createOAuthConnection(t, {
-      name: 'Two sites',
-      jiraUrl: `${t.sim.baseUrl}/cloud/globex`,
-      auth: { type: 'cloud_oauth2', app: 'testbridge' },
-    });
-    // alice is admin on acme and globex: consenting on both gives one grant covering both sites.
-    const first = await startFlow(t, connection.id);
-    t.sim.approveConsent(first.authorizationUrl, {
-      cloudId: 'e745c11f-8b46-4ed4-b3cb-313a679e1d9f',
-    });
-    const flow = await startFlow(t, connection.id);
-    const page = await followCallback(
-      t,
-      t.sim.approveConsent(flow.authorizationUrl, {
-        cloudId: '29173f62-6e5f-4147-a120-2e54bd02b2c0',
-      }).redirectUrl,
-    );
-    const status = AuthorizationFlow.parse(
-      await (
-        await t.app.request(`/api/v1/connections/${connection.id}/authorizations/${flow.flowId}`, {
-          headers: t.asAdmin(),
-        })
-      ).json(),
-    );
-    expect(status.status).toBe('site_choice_required');
-    expect(status.sites.map((site) => site.cloudId).sort()).toEqual([
-      '29173f62-6e5f-4147-a120-2e54bd02b2c0',
-      'e745c11f-8b46-4ed4-b3cb-313a679e1d9f',
-    ]);
-    const unchosen = await complete(t, connection.id, flow.flowId, { code: page.code });
-    expect(Problem.parse(await unchosen.json())).toMatchObject({ code: 'validation_failed' });
-    const chosen = await complete(t, connection.id, flow.flowId, {
-      code: page.code,
-      cloudId: '29173f62-6e5f-4147-a120-2e54bd02b2c0',
-    });
-    expect(chosen.status).toBe(200);
-    const me = await jiraMyself(t, connection.id);
-    expect(me.status).toBe(200);
-    expect(
-      t.sim.requests.list({
-        path: '/api/ex/jira/29173f62-6e5f-4147-a120-2e54bd02b2c0/rest/api/3/myself',
-      }),
-    ).toHaveLength(2); // the diagnostics' and ours
-  });
-
   it('keeps tokens, secrets and used codes out of every response, log line and the store', async () => {
     const { connection } = await createOAuthConnection(t, {
       name: 'Secrets',

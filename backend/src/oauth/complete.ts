@@ -6,13 +6,8 @@ import { actorOf, recordConnectionEvent } from '../connections/service.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
-import {
-  hashSecret,
-  missingScopesOf,
-  sitesOf,
-  starterOf,
-  toAuthorizationFlow,
-} from './flow-view.ts';
+import { hashSecret, missingScopesOf, starterOf, toAuthorizationFlow } from './flow-view.ts';
+import { jiraAccountOf } from './grant-account.ts';
 import { exchangeOAuth1Verifier, OAuth1Refusal } from './oauth1-client.ts';
 import {
   createOAuthRepo,
@@ -21,6 +16,8 @@ import {
   type OAuthGrantRow,
 } from './repo.ts';
 import { bindFlowSecret, bindGrantSecret } from './seal.ts';
+import { decideSite, type SiteDecision } from './site-choice.ts';
+import { moveToSite } from './site-move.ts';
 import { findOAuthConnection, type OAuthDeps } from './start.ts';
 
 const invalidCode = (message: string) =>
@@ -81,8 +78,10 @@ export async function completeAuthorization(
   } else if (flow.expiresAt.getTime() <= now.getTime()) {
     throw new AppError('oauth_state_expired', 'The authorization flow expired; start again');
   }
-  const cloudId = chooseSite(flow, connection.jiraUrl, input.cloudId);
-  return finishFlow(deps, connection, flow, caller, cloudId);
+  const site = decideSite(flow, connection, input.cloudId);
+  // Not an error: the consent is good, the admin still has to say which site (202, the flow).
+  if (site.kind === 'choice_required') return toAuthorizationFlow(flow, connection.authType);
+  return finishFlow(deps, connection, flow, caller, site);
 }
 
 export type BrowserCompletion = 'completed' | 'site_choice_required' | 'starter_gone';
@@ -100,32 +99,38 @@ export async function completeInBrowser(
   const keyId = flow.startedBy.slice(0, flow.startedBy.indexOf('|'));
   const key = await createApiKeyRepo(deps.store.tables).findById(deps.store.db, keyId);
   if (!key || key.revokedAt) return 'starter_gone';
-  let cloudId: string | null;
-  try {
-    cloudId = chooseSite(flow, connection.jiraUrl, undefined);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'validation_failed')
-      return 'site_choice_required';
-    throw error;
-  }
-  await finishFlow(deps, connection, flow, { keyId, name: key.name, role: key.role }, cloudId);
+  const site = decideSite(flow, connection, undefined);
+  if (site.kind === 'choice_required') return 'site_choice_required';
+  await finishFlow(deps, connection, flow, { keyId, name: key.name, role: key.role }, site);
   return 'completed';
 }
 
 /**
  * Stores the flow's tokens as the grant (sealed again, bound to the grant row) and activates
  * the connection ('authorized' or 're_authorized'), then runs the diagnostics for a shared grant.
+ * A shared grant for another site moves the connection there ('site_changed').
  */
 async function finishFlow(
   deps: OAuthDeps,
   connection: OAuthConnectionRow,
   current: FlowRow,
   caller: Caller,
-  cloudId: string | null,
+  site: Exclude<SiteDecision, { kind: 'choice_required' }>,
 ): Promise<AuthorizationFlow> {
+  const cloudId = site.kind === 'none' ? null : site.site.cloudId;
   const repo = createOAuthRepo(deps.store);
   const { connectionId, subject } = current;
   const now = deps.clock.now();
+  // A user's grant records the Jira account it acts as (the shared one is in the diagnostics).
+  const account =
+    subject !== '' && current.accessToken
+      ? await jiraAccountOf(
+          deps,
+          connection,
+          cloudId,
+          deps.sealer.open(current.accessToken, bindFlowSecret(current.id, 'access_token')),
+        )
+      : null;
   const result = await deps.store.transaction(async (tx) => {
     const claimed = await repo.claimFlow(tx, current.id, {
       verificationHash: null,
@@ -153,7 +158,9 @@ async function finishFlow(
         : null,
       expiresAt: current.tokenExpiresAt,
       scopes: current.scopes,
-      accountId: null,
+      accountId: account?.accountId ?? null,
+      accountDisplayName: account?.displayName ?? null,
+      lastUsedAt: existing?.lastUsedAt ?? null,
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     };
@@ -166,6 +173,7 @@ async function finishFlow(
         ...(cloudId ? { cloudId } : {}),
         updatedAt: now,
       });
+      if (site.kind === 'other') await moveToSite(deps, tx, connection, site.site, caller);
     }
     const missing = missingScopesOf(current.scopes, connection.authType);
     await recordConnectionEvent(
@@ -243,32 +251,4 @@ async function exchangeOobVerifier(
       ? new Date(deps.clock.now().getTime() + access.expiresInSeconds * 1000)
       : null,
   };
-}
-
-/** Cloud: the one site matching the connection, or the admin's explicit choice; never the first. */
-function chooseSite(flow: FlowRow, jiraUrl: string, chosen: string | undefined): string | null {
-  const sites = sitesOf(flow);
-  if (flow.status !== 'site_choice_required' && flow.status !== 'awaiting_verification')
-    return null;
-  if (sites.length === 0) return null;
-  const names = sites.map((site) => `${site.cloudId} (${site.url})`).join(', ');
-  if (chosen !== undefined) {
-    if (sites.some((site) => site.cloudId === chosen)) return chosen;
-    throw new AppError(
-      'validation_failed',
-      `The grant does not cover ${chosen}; it covers ${names}`,
-      {
-        invalidFields: [{ field: 'body.cloudId', message: `is not one of ${names}` }],
-      },
-    );
-  }
-  const [only] = sites;
-  if (sites.length === 1 && only && only.url === jiraUrl) return only.cloudId;
-  throw new AppError(
-    'validation_failed',
-    sites.length === 1
-      ? `The consent was given for ${only?.url}, not ${jiraUrl}; confirm it with cloudId`
-      : `The consent covers several sites; choose one: ${names}`,
-    { invalidFields: [{ field: 'body.cloudId', message: `choose one of ${names}` }] },
-  );
 }

@@ -1,7 +1,4 @@
-import type {
-  OAuthConnectionCreated,
-  UpdateOAuthConfigRequest,
-} from '@testbridge/shared/api/oauth';
+import type { OAuthConfigUpdated, UpdateOAuthConfigRequest } from '@testbridge/shared/api/oauth';
 import type { z } from 'zod';
 import { actorOf, getConnection, recordConnectionEvent } from '../connections/service.ts';
 import { PlainSecret } from '../crypto/secret.ts';
@@ -17,10 +14,70 @@ const refuse = (field: string, message: string) =>
     invalidFields: [{ field, message }],
   });
 
+interface ConfigChange {
+  changes: Partial<OAuthConnectionRow>;
+  changed: string[];
+  warnings: string[];
+  /** Why the grants cannot stay valid; null when they are kept. */
+  dropReason: string | null;
+}
+
+function oauth1Change(deps: OAuthDeps, row: OAuthConnectionRow, input: UpdateOAuthConfigRequest) {
+  const result: ConfigChange = { changes: {}, changed: [], warnings: [], dropReason: null };
+  if (input.clientId || input.clientSecret)
+    throw refuse(
+      input.clientId ? 'body.clientId' : 'body.clientSecret',
+      'does not apply to OAuth 1.0a',
+    );
+  if (input.consumerKey && input.consumerKey !== row.consumerKey) {
+    result.changes.consumerKey = input.consumerKey;
+    result.changed.push('consumerKey');
+    result.dropReason = 'Access tokens belong to the consumer key, which changed';
+  }
+  if (input.privateKey || input.generateKeyPair) {
+    const keys = keyPairOf(input.privateKey, 'body.privateKey');
+    result.changes.privateKey = deps.sealer.seal(
+      keys.privateKey,
+      bindConnectionSecret(row.id, 'private_key'),
+    );
+    result.changes.publicKey = keys.publicKeyPem;
+    result.warnings = keys.warnings;
+    result.changed.push('keyPair');
+  }
+  return result;
+}
+
+function oauth2Change(deps: OAuthDeps, row: OAuthConnectionRow, input: UpdateOAuthConfigRequest) {
+  const result: ConfigChange = { changes: {}, changed: [], warnings: [], dropReason: null };
+  if (input.consumerKey || input.privateKey || input.generateKeyPair)
+    throw refuse('body.privateKey', 'applies to OAuth 1.0a only');
+  const ownApp = row.authType === 'dc_oauth2' || row.oauthApp === 'own';
+  const newClient = input.clientId !== undefined && (!ownApp || input.clientId !== row.clientId);
+  if (newClient && !input.clientSecret)
+    throw refuse('body.clientSecret', 'is required with a new clientId');
+  if (!newClient && input.clientSecret && !ownApp)
+    throw refuse('body.clientId', 'is required to switch from Testbridge’s app to your own');
+  if (newClient && input.clientId) {
+    result.changes.clientId = input.clientId;
+    if (row.authType === 'cloud_oauth2') result.changes.oauthApp = 'own';
+    result.changed.push('clientId');
+    result.dropReason = 'Tokens were issued to the old client id, which changed';
+  }
+  if (input.clientSecret) {
+    result.changes.clientSecret = deps.sealer.seal(
+      new PlainSecret(input.clientSecret),
+      bindConnectionSecret(row.id, 'client_secret'),
+    );
+    result.changed.push('clientSecret');
+  }
+  return result;
+}
+
 /**
- * Replaces the OAuth configuration (client id/secret, or consumer key and key pair). The grants
- * made under the old configuration are dropped and the connection needs a new consent; its id,
- * and so everything mapped to it, stays.
+ * Changes the OAuth configuration (client id/secret, or consumer key and key pair). The grants
+ * are dropped only when they cannot stay valid (a new client id or consumer key); the connection
+ * then needs a new consent. A rotated secret or key pair keeps them. Its id, and so everything
+ * mapped to it, stays; the answer and the history say what happened to the grants.
  * @throws AppError validation_failed | not_found
  */
 export async function updateOAuthConfig(
@@ -28,60 +85,45 @@ export async function updateOAuthConfig(
   connectionId: string,
   input: UpdateOAuthConfigRequest,
   caller: Caller,
-): Promise<z.infer<typeof OAuthConnectionCreated>> {
+): Promise<z.infer<typeof OAuthConfigUpdated>> {
   const row = await findOAuthConnection(deps, connectionId);
-  const seal = (value: string, column: string) =>
-    deps.sealer.seal(new PlainSecret(value), bindConnectionSecret(row.id, column));
-  const changes: Partial<OAuthConnectionRow> = {};
-  const changed: string[] = [];
-  let warnings: string[] = [];
-  if (row.authType === 'oauth1') {
-    if (input.clientId || input.clientSecret)
-      throw refuse('body.clientId', 'does not apply to OAuth 1.0a');
-    if (input.consumerKey) {
-      changes.consumerKey = input.consumerKey;
-      changed.push('consumerKey');
-    }
-    if (input.privateKey || input.generateKeyPair) {
-      const keys = keyPairOf(input.privateKey, 'body.privateKey');
-      changes.privateKey = deps.sealer.seal(
-        keys.privateKey,
-        bindConnectionSecret(row.id, 'private_key'),
-      );
-      changes.publicKey = keys.publicKeyPem;
-      warnings = keys.warnings;
-      changed.push('keyPair');
-    }
-  } else {
-    if (input.consumerKey || input.privateKey || input.generateKeyPair)
-      throw refuse('body.privateKey', 'applies to OAuth 1.0a only');
-    if (Boolean(input.clientId) !== Boolean(input.clientSecret))
-      throw refuse('body.clientSecret', 'is given together with clientId');
-    if (input.clientId && input.clientSecret) {
-      changes.clientId = input.clientId;
-      changes.clientSecret = seal(input.clientSecret, 'client_secret');
-      if (row.authType === 'cloud_oauth2') changes.oauthApp = 'own';
-      changed.push('clientId', 'clientSecret');
-    }
-  }
+  const { changes, changed, warnings, dropReason } =
+    row.authType === 'oauth1' ? oauth1Change(deps, row, input) : oauth2Change(deps, row, input);
   if (changed.length === 0) throw refuse('body', 'changes nothing');
   const repo = createOAuthRepo(deps.store);
-  await deps.store.transaction(async (tx) => {
-    await repo.deleteGrants(tx, row.id);
+  const dropped = await deps.store.transaction(async (tx) => {
+    const count = dropReason ? await repo.deleteGrants(tx, row.id) : 0;
     await repo.updateConnection(tx, row.id, {
       ...changes,
-      status: 'needs_reauthorization',
-      statusReason: 'The OAuth configuration changed; authorize again in Jira',
+      ...(dropReason && row.status !== 'pending_authorization'
+        ? {
+            status: 'needs_reauthorization' as const,
+            statusReason: `The OAuth configuration changed (${dropReason.toLowerCase()}); authorize again in Jira`,
+          }
+        : {}),
       updatedAt: deps.clock.now(),
     });
     await recordConnectionEvent(deps, tx, row.id, 'configuration_updated', actorOf(caller), {
       changed: changed.join(' '),
+      grants: dropReason ? 'dropped' : 'kept',
+      grantsDropped: count,
     });
+    return count;
   });
-  const updated = { ...row, ...changes };
+  const grants = dropReason
+    ? { action: 'dropped' as const, dropped, reason: `${dropReason}; authorize again in Jira` }
+    : {
+        action: 'kept' as const,
+        dropped: 0,
+        reason:
+          row.authType === 'oauth1'
+            ? 'Access tokens belong to the consumer key, which is unchanged; update the public key in Jira’s application link'
+            : 'Tokens do not depend on the client secret; refreshes use the new one',
+      };
   return {
     connection: await getConnection(deps, row.id),
-    applicationLink: applicationLinkOf(deps, updated, warnings),
+    applicationLink: applicationLinkOf(deps, { ...row, ...changes }, warnings),
+    grants,
   };
 }
 

@@ -10,6 +10,7 @@ import { isExpiring, refreshGrant } from './refresh.ts';
 import { createOAuthRepo, type OAuthConnectionRow, type OAuthGrantRow } from './repo.ts';
 import { bindGrantSecret } from './seal.ts';
 import type { OAuthDeps } from './start.ts';
+import { noteGrantUse } from './user-grants.ts';
 
 /** Where Jira answers OAuth calls: the Cloud gateway for 3LO, the site itself otherwise. */
 export function oauthBaseUrl(deps: OAuthDeps, row: OAuthConnectionRow): string {
@@ -38,6 +39,7 @@ export async function oauthEndpointFor(
     );
   }
   if (!grant) throw new AppError('not_found', `No grant for ${subject} on ${connection.id}`);
+  if (subject !== '') await noteGrantUse(deps, grant);
   const baseUrl = oauthBaseUrl(deps, connection);
   const dispatcher = dispatcherFor(deps, connection);
   const open = (row: OAuthGrantRow) =>

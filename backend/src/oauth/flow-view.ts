@@ -31,6 +31,19 @@ export function randomVerificationCode(): string {
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`;
 }
 
+/**
+ * Where a test-tool user starts authorizing themselves: Testbridge's start endpoint (POST it with
+ * `X-Testbridge-User`; its answer holds Atlassian's consent URL as `authorizationUrl`).
+ */
+export const startAuthorizationOf = (
+  deps: { config: { publicUrl: string } },
+  connectionId: string,
+) => ({
+  startAuthorizationUrl: `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/connections/${connectionId}/authorizations`,
+  startAuthorizationMethod: 'POST',
+  userHeader: 'X-Testbridge-User',
+});
+
 /** Who started a flow: the API key and the test-tool user ('' for the shared grant). */
 export const starterOf = (caller: Caller, subject: string) => `${caller.keyId}|${subject}`;
 

@@ -2,18 +2,15 @@ import { AppError } from '../http/errors.ts';
 import type { JiraEndpoint } from '../jira/http.ts';
 import { getMyself, type Myself } from '../jira/platform-api.ts';
 import { oauthEndpointFor } from './endpoint.ts';
+import { startAuthorizationOf } from './flow-view.ts';
 import { createOAuthRepo, type OAuthConnectionRow } from './repo.ts';
 import { findOAuthConnection, type OAuthDeps } from './start.ts';
-
-/** Where a test-tool user starts authorizing themselves (POST with `X-Testbridge-User`). */
-export const authorizationStartUrl = (deps: Pick<OAuthDeps, 'config'>, connectionId: string) =>
-  `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/connections/${connectionId}/authorizations`;
 
 /**
  * The endpoint for a call made on behalf of `user` (the `X-Testbridge-User` header): their own
  * grant when they have one; otherwise the shared grant, unless the connection requires a user
  * grant for writes and this is a write.
- * @throws AppError user_authorization_required (with `authorizationUrl`) | needs_reauthorization
+ * @throws AppError user_authorization_required (with `startAuthorizationUrl`) | needs_reauthorization
  */
 export async function endpointOnBehalfOf(
   deps: OAuthDeps,
@@ -27,16 +24,15 @@ export async function endpointOnBehalfOf(
     const own = await createOAuthRepo(deps.store).findGrant(deps.store.db, connectionId, user);
     if (own) subject = user;
     else if (access === 'write' && connection.requireUserGrantForWrites) {
-      const authorizationUrl = authorizationStartUrl(deps, connectionId);
       throw new AppError(
         'user_authorization_required',
         `${user} must authorize Testbridge in Jira before making changes through this connection`,
-        { extensions: { authorizationUrl, connectionId, user } },
+        { extensions: { ...startAuthorizationOf(deps, connectionId), connectionId, user } },
       );
     }
   } else if (access === 'write' && connection.requireUserGrantForWrites) {
     throw new AppError('user_authorization_required', 'Writes on this connection name the user', {
-      extensions: { authorizationUrl: authorizationStartUrl(deps, connectionId), connectionId },
+      extensions: { ...startAuthorizationOf(deps, connectionId), connectionId },
     });
   }
   return { connection, endpoint: await oauthEndpointFor(deps, connection, subject), subject };

@@ -115,9 +115,12 @@ describe('per-user authorization', () => {
     expect(error).toMatchObject({
       code: 'user_authorization_required',
       extensions: {
-        authorizationUrl: `http://testbridge.test/api/v1/connections/${connection.id}/authorizations`,
+        startAuthorizationUrl: `http://testbridge.test/api/v1/connections/${connection.id}/authorizations`,
+        startAuthorizationMethod: 'POST',
       },
     });
+    // `authorizationUrl` means Atlassian's consent page elsewhere; this is Testbridge's start.
+    expect((error as AppError).extensions).not.toHaveProperty('authorizationUrl');
     // Reads fall back to the shared grant.
     const read = await getJiraMyselfOnBehalfOf(t.deps, connection.id, 'tool-user-dan', 'read');
     expect(read.grant).toBe('shared');

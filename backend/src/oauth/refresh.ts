@@ -4,6 +4,7 @@ import { PlainSecret } from '../crypto/secret.ts';
 import type { Store } from '../db/store.ts';
 import { AppError } from '../http/errors.ts';
 import { tokenExpiresAt } from '../jira/token-expiry.ts';
+import { startAuthorizationOf } from './flow-view.ts';
 import { describeOAuthError, oauth2ServerFor } from './oauth2-client.ts';
 import { createOAuthRepo, type OAuthConnectionRow, type OAuthGrantRow } from './repo.ts';
 import { bindGrantSecret } from './seal.ts';
@@ -177,7 +178,7 @@ export function revokedError(
         extensions: {
           connectionId: connection.id,
           user: subject,
-          authorizationUrl: `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/connections/${connection.id}/authorizations`,
+          ...startAuthorizationOf(deps, connection.id),
         },
       },
     );

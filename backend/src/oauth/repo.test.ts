@@ -76,6 +76,8 @@ const grant = (id: string, connectionId: string, subject: string): OAuthGrantRow
   expiresAt: new Date(at.getTime() + 3_600_000),
   scopes: 'WRITE',
   accountId: null,
+  accountDisplayName: null,
+  lastUsedAt: null,
   createdAt: at,
   updatedAt: at,
 });
@@ -127,6 +129,29 @@ describe.each(STORE_KINDS)('oauth repo on %s', (kind) => {
     expect((await repo.findGrantById(store.db, 'g2'))?.subject).toBe('tool-user');
     expect(await store.transaction((tx) => repo.deleteGrant(tx, 'c1', 'tool-user'))).toBe(true);
     expect(await store.transaction((tx) => repo.deleteGrant(tx, 'c1', 'tool-user'))).toBe(false);
+  });
+
+  it('lists and drops the users’ grants apart from the shared one, with their account and last use', async () => {
+    const used = new Date(at.getTime() + 60_000);
+    await store.transaction(async (tx) => {
+      await repo.insertConnection(tx, connection('c4'));
+      await repo.upsertGrant(tx, grant('g4', 'c4', ''));
+      await repo.upsertGrant(tx, {
+        ...grant('g5', 'c4', 'zoe'),
+        accountId: 'acc-zoe',
+        accountDisplayName: 'Zoe',
+      });
+      await repo.upsertGrant(tx, grant('g6', 'c4', 'adam'));
+      await repo.updateGrant(tx, 'g5', { lastUsedAt: used });
+    });
+    const listed = await repo.listUserGrants(store.db, 'c4');
+    expect(listed.map((row) => row.subject)).toEqual(['adam', 'zoe']);
+    expect(listed[1]).toMatchObject({ accountId: 'acc-zoe', accountDisplayName: 'Zoe' });
+    expect(listed[1]?.lastUsedAt?.toISOString()).toBe(used.toISOString());
+    expect(await store.transaction((tx) => repo.deleteUserGrants(tx, 'c4'))).toBe(2);
+    expect(await repo.listUserGrants(store.db, 'c4')).toEqual([]);
+    expect((await repo.findGrant(store.db, 'c4', ''))?.id).toBe('g4');
+    expect(await store.transaction((tx) => repo.deleteGrants(tx, 'c4'))).toBe(1);
   });
 
   it('purges the flows that expired before the cutoff, and no others', async () => {

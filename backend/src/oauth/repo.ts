@@ -1,4 +1,4 @@
-import { and, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 
 export type FlowRow = Tables['oauthFlows']['$inferSelect'];
@@ -102,12 +102,21 @@ export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query
             expiresAt: row.expiresAt,
             scopes: row.scopes,
             accountId: row.accountId,
+            accountDisplayName: row.accountDisplayName,
             updatedAt: row.updatedAt,
           },
         });
     },
     async updateGrant(db: Db, id: string, changes: Partial<OAuthGrantRow>): Promise<void> {
       await db.update(g).set(changes).where(eq(g.id, id));
+    },
+    /** The users' grants of a connection (not the shared one), by user. */
+    async listUserGrants(db: Db, connectionId: string): Promise<OAuthGrantRow[]> {
+      return db
+        .select()
+        .from(g)
+        .where(and(eq(g.connectionId, connectionId), ne(g.subject, '')))
+        .orderBy(asc(g.subject));
     },
     async deleteGrant(db: Db, connectionId: string, subject: string): Promise<boolean> {
       const rows = await db
@@ -116,8 +125,20 @@ export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query
         .returning({ id: g.id });
       return rows.length > 0;
     },
-    async deleteGrants(db: Db, connectionId: string): Promise<void> {
-      await db.delete(g).where(eq(g.connectionId, connectionId));
+    async deleteGrants(db: Db, connectionId: string): Promise<number> {
+      const rows = await db
+        .delete(g)
+        .where(eq(g.connectionId, connectionId))
+        .returning({ id: g.id });
+      return rows.length;
+    },
+    /** Deletes the users' grants (not the shared one); resolves to how many there were. */
+    async deleteUserGrants(db: Db, connectionId: string): Promise<number> {
+      const rows = await db
+        .delete(g)
+        .where(and(eq(g.connectionId, connectionId), ne(g.subject, '')))
+        .returning({ id: g.id });
+      return rows.length;
     },
   };
 }

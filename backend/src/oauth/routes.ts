@@ -5,6 +5,7 @@ import {
   CompleteAuthorizationRequest,
   CreateOAuthConnectionRequest,
   FlowParams,
+  OAuthConfigUpdated,
   OAuthConnectionCreated,
   UpdateOAuthConfigRequest,
 } from '@testbridge/shared/api/oauth';
@@ -23,6 +24,7 @@ import { BROWSER_COOKIE_PREFIX, STATE_TTL_MS } from './flow-view.ts';
 import { redirectUriOf } from './oauth2-client.ts';
 import { getJiraMyselfOnBehalfOf } from './on-behalf.ts';
 import { startAuthorization } from './start.ts';
+import { registerUserGrantRoutes } from './user-grant-routes.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['Connections: OAuth'];
@@ -50,6 +52,15 @@ function subjectOf(c: Context<Env>): string {
     );
   return '';
 }
+
+/** The `X-Testbridge-User` header, declared on every route that reads it. */
+const UserHeader = z.object({
+  'x-testbridge-user': z.string().max(200).optional().openapi({
+    description:
+      'The test-tool user the call is for: their own grant (start, complete, revoke, jira-myself); absent = the shared grant (admins)',
+    example: 'jane.doe',
+  }),
+});
 
 const JiraMyself = z
   .object({
@@ -99,6 +110,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       request: {
         params: ConnectionIdParam,
         query: z.object({ callback: z.enum(['redirect', 'oob']).default('redirect') }),
+        headers: UserHeader,
       },
       responses: {
         201: jsonContent(AuthorizationFlow, 'Open `authorizationUrl` in the browser'),
@@ -133,7 +145,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'get',
       path: '/{id}/authorizations/{flowId}',
-      operationId: 'getAuthorization',
+      operationId: 'getAuthorizationFlow',
       tags,
       security,
       middleware: [tool] as const,
@@ -160,9 +172,19 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       security,
       middleware: [tool] as const,
       summary: 'Complete a flow with the verification code (or the OAuth 1.0a oob verifier)',
-      request: { params: FlowParams, body: jsonBody(CompleteAuthorizationRequest) },
+      description:
+        'When the consent does not cover the connection’s site and no `cloudId` is given, the answer is 202 with the flow in `site_choice_required` and its `sites`: complete again with the code and `cloudId` (the connection then moves to that site, recorded as `site_changed`).',
+      request: {
+        params: FlowParams,
+        headers: UserHeader,
+        body: jsonBody(CompleteAuthorizationRequest),
+      },
       responses: {
         200: jsonContent(AuthorizationFlow, 'Completed: the grant is stored'),
+        202: jsonContent(
+          AuthorizationFlow,
+          'Not completed yet: `site_choice_required`, choose one of `sites` with `cloudId`',
+        ),
         404: problemResponse('No such flow'),
         ...problemResponses,
       },
@@ -177,7 +199,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
         subjectOf(c),
         c.req.valid('json'),
       );
-      return c.json(flow, 200);
+      return flow.status === 'completed' ? c.json(flow, 200) : c.json(flow, 202);
     },
   );
 
@@ -185,14 +207,18 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'patch',
       path: '/{id}/oauth',
-      operationId: 'updateOAuthConfiguration',
+      operationId: 'updateOAuthConfig',
       tags,
       security,
       middleware: [admin] as const,
-      summary: 'Replace the OAuth configuration; the connection then needs a new consent',
+      summary:
+        'Change the OAuth configuration; grants are dropped only when a new client id or consumer key makes them invalid',
       request: { params: ConnectionIdParam, body: jsonBody(UpdateOAuthConfigRequest) },
       responses: {
-        200: jsonContent(OAuthConnectionCreated, 'Updated; authorize again'),
+        200: jsonContent(
+          OAuthConfigUpdated,
+          'Updated; `grants` says whether they were kept or dropped (then authorize again)',
+        ),
         404: problemResponse('No such OAuth connection'),
         ...problemResponses,
       },
@@ -218,7 +244,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       security,
       middleware: [tool] as const,
       summary: 'Revoke the shared grant (admin) or, with X-Testbridge-User, that user’s grant',
-      request: { params: ConnectionIdParam },
+      request: { params: ConnectionIdParam, headers: UserHeader },
       responses: {
         204: { description: 'Revoked' },
         404: problemResponse('No such grant'),
@@ -240,7 +266,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       security,
       middleware: [tool] as const,
       summary: 'Who Jira says the grant acts as (the X-Testbridge-User grant, else the shared one)',
-      request: { params: ConnectionIdParam },
+      request: { params: ConnectionIdParam, headers: UserHeader },
       responses: {
         200: jsonContent(JiraMyself, 'Jira’s myself'),
         404: problemResponse('No such OAuth connection'),
@@ -252,5 +278,6 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       c.json(await getJiraMyselfOnBehalfOf(deps, c.req.valid('param').id, userOf(c)), 200),
   );
 
+  registerUserGrantRoutes(router, deps, admin);
   return router;
 }

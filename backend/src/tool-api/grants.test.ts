@@ -98,7 +98,7 @@ describe('whose grant the test tool’s Jira calls use', () => {
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     expect(Problem.parse(await refused.json())).toMatchObject({
       code: 'user_authorization_required',
-      authorizationUrl: `http://testbridge.test/api/v1/connections/${connection.id}/authorizations`,
+      startAuthorizationUrl: `http://testbridge.test/api/v1/connections/${connection.id}/authorizations`,
       user: 'tool-user-dan',
     });
     const comment = await callJiraApi(

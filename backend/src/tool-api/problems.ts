@@ -7,7 +7,7 @@ import { problemResponse } from '../http/responses.ts';
  */
 export const jiraProblems = {
   403: problemResponse(
-    'The API key’s role may not do this, or `user_authorization_required`: the user must authorize Testbridge first (`authorizationUrl`)',
+    'The API key’s role may not do this, or `user_authorization_required`: the user must authorize Testbridge first (POST `startAuthorizationUrl` with `X-Testbridge-User`)',
   ),
   404: problemResponse('No such connection'),
   409: problemResponse('`needs_reauthorization`: the connection must be authorized again'),

@@ -95,6 +95,15 @@ export type Connection = z.infer<typeof Connection>;
 
 export const ConnectionList = z.object({ items: z.array(Connection) });
 
+/** `PATCH /api/v1/connections/{id}`: settings that can change after creation. */
+export const UpdateConnectionRequest = z
+  .object({
+    /** Writes on behalf of a test-tool user need that user's own OAuth grant. */
+    requireUserGrantForWrites: z.boolean().optional(),
+  })
+  .strict();
+export type UpdateConnectionRequest = z.infer<typeof UpdateConnectionRequest>;
+
 export const ConnectionIdParam = z.object({ id: z.string().min(1) });
 
 /** What the OAuth history of a connection records. */
@@ -106,6 +115,8 @@ export const CONNECTION_EVENT_TYPES = [
   'needs_reauthorization',
   're_authorized',
   'configuration_updated',
+  'site_changed',
+  'settings_updated',
   'revoked',
   'diagnostics_run',
 ] as const;

@@ -93,7 +93,12 @@ export const ConnectionCreated = Connection.extend({
   applicationLink: ApplicationLinkFields.nullable().optional(),
 });
 
-/** Replace the OAuth configuration; the connection then needs a new consent. */
+/**
+ * Change the OAuth configuration. A new client secret alone keeps the client id and the grants
+ * (tokens do not depend on the secret); a new client id or consumer key drops the grants and the
+ * connection needs a new consent; a new key pair keeps OAuth 1.0a grants (they belong to the
+ * consumer key) once Jira's application link has the new public key.
+ */
 export const UpdateOAuthConfigRequest = z
   .object({
     clientId: z.string().min(1).max(200).optional(),
@@ -104,6 +109,17 @@ export const UpdateOAuthConfigRequest = z
   })
   .strict();
 export type UpdateOAuthConfigRequest = z.infer<typeof UpdateOAuthConfigRequest>;
+
+/** What a configuration change did to the connection's grants (shared and users'). */
+export const GrantsOutcome = z.object({
+  action: z.enum(['kept', 'dropped']),
+  /** How many grants were dropped (0 when kept). */
+  dropped: z.number().int(),
+  reason: z.string(),
+});
+
+/** `PATCH …/{id}/oauth`: the connection, Jira's link fields (OAuth 1.0a) and the grants' fate. */
+export const OAuthConfigUpdated = OAuthConnectionCreated.extend({ grants: GrantsOutcome });
 
 export const StartAuthorizationRequest = z
   .object({
@@ -147,4 +163,24 @@ export const CompleteAuthorizationRequest = z
   .strict();
 
 export const FlowParams = z.object({ id: z.string().min(1), flowId: z.string().min(1) });
+export const UserGrantParams = z.object({
+  id: z.string().min(1),
+  user: z.string().min(1).max(200),
+});
+
+/** The Jira account a grant acts as, from `myself` when it was granted (DC: the username). */
+export const JiraAccount = z.object({ accountId: z.string(), displayName: z.string().nullable() });
+
+/** One test-tool user's own grant on a connection (never a token). */
+export const UserGrant = z.object({
+  /** The test-tool user (`X-Testbridge-User`) the grant belongs to. */
+  user: z.string(),
+  jiraAccount: JiraAccount.nullable(),
+  scopes: z.array(z.string()),
+  grantedAt: z.iso.datetime(),
+  /** When a call last used it (to the minute); null when never. */
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type UserGrant = z.infer<typeof UserGrant>;
+export const UserGrantList = z.object({ items: z.array(UserGrant) });
 export const GrantParams = z.object({ id: z.string().min(1), subject: z.string() });

@@ -59,6 +59,10 @@ export const grants = sqliteTable(
     expiresAt: at('expires_at'),
     scopes: text('scopes'),
     accountId: text('account_id'),
+    /** Jira's display name of the account the grant acts as (from myself at completion). */
+    accountDisplayName: text('account_display_name'),
+    /** When a call last used the grant (written at most once a minute). */
+    lastUsedAt: at('last_used_at'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

@@ -61,6 +61,8 @@ CREATE TABLE `grants` (
 	`expires_at` integer,
 	`scopes` text,
 	`account_id` text,
+	`account_display_name` text,
+	`last_used_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade

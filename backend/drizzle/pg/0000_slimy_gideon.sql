@@ -58,6 +58,8 @@ CREATE TABLE "grants" (
 	"expires_at" timestamp with time zone,
 	"scopes" text,
 	"account_id" text,
+	"account_display_name" text,
+	"last_used_at" timestamp with time zone,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL
 );
