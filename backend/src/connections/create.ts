@@ -169,11 +169,16 @@ async function cloudIdOf(
   return null;
 }
 
+/**
+ * What the admin typed was refused: Jira answering at all (any 4xx, 401/403 to the credentials
+ * included) makes it the caller's to fix, `422 jira_rejected_request` naming `field`; only an
+ * unreachable or failing (5xx) Jira stays a 502.
+ */
 function explainJiraFailure(error: unknown, field: string, summary: string): unknown {
   if (!(error instanceof JiraCallError)) return error;
   const message = `${summary}: ${error.message}`;
   return new AppError(
-    error.code === 'jira_unreachable' ? 'jira_unreachable' : 'jira_rejected',
+    error.code === 'jira_unreachable' ? 'jira_unreachable' : 'jira_rejected_request',
     message,
     {
       cause: error,

@@ -47,7 +47,10 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
           'Connected (token credentials), or created pending authorization (OAuth)',
         ),
         409: problemResponse('The name is taken'),
-        502: problemResponse('Jira was unreachable or refused the credentials; nothing was stored'),
+        422: problemResponse(
+          '`jira_rejected_request`: Jira refused the URL or the credentials (its 401/403 to `myself`); `invalidFields` names `body.jiraUrl` or `body.auth`, `jira` carries its answer; nothing was stored',
+        ),
+        502: problemResponse('`jira_unreachable`: Jira could not be reached; nothing was stored'),
         ...problemResponses,
       },
     }),

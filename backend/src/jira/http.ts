@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { describeRefusal, JiraCallError, parseJiraRefusal } from './errors.ts';
+import { describeRefusal, failureCodeOf, JiraCallError, parseJiraRefusal } from './errors.ts';
 import { tlsFailureOf } from './tls.ts';
 
 /** How a request is authenticated; `refresh` is tried once when Jira answers 401. */
@@ -152,14 +152,8 @@ export async function callJiraWithStatus<T>(
       await deps.sleep(backoffMs(attempt));
       continue;
     }
-    const code =
-      response.status === 401
-        ? 'jira_unauthorized'
-        : response.status >= 500 || response.status === 429
-          ? 'jira_unreachable'
-          : 'jira_rejected';
     throw new JiraCallError(
-      code,
+      failureCodeOf(response.status),
       `Jira answered ${method} ${request.path} with ${response.status}: ${describeRefusal(refusal)}`,
       refusal,
     );

@@ -282,22 +282,48 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
     else expect(stored?.body).toBe('Failed in run 12\n\nSee log');
   });
 
-  it('returns Jira’s own words when Jira refuses a call', async () => {
+  it('answers the caller’s 4xx in Jira’s own words when Jira refuses what was asked', async () => {
     const res = await call('/issues', { project: 'TB', issueType: 'Nope', summary: 'x' });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = Problem.parse(await res.json());
     expect(problem).toMatchObject({
-      code: 'jira_rejected',
+      code: 'jira_rejected_request',
       jira: { status: 400, errors: { issuetype: 'The issue type selected is invalid.' } },
     });
     expect(problem.detail).toContain('The issue type selected is invalid.');
 
     const missing = await call('/issues/TB-99999');
+    expect(missing.status).toBe(404);
     expect(Problem.parse(await missing.json())).toMatchObject({
-      code: 'jira_rejected',
+      code: 'jira_not_found',
       jira: { status: 404 },
     });
+
+    const jql = await call('/issues/search', { jql: 'project = = TB', limit: 5 });
+    expect(jql.status).toBe(422);
+    const jqlProblem = Problem.parse(await jql.json());
+    expect(jqlProblem).toMatchObject({ code: 'jira_rejected_request', jira: { status: 400 } });
+    expect(jqlProblem.jira).toMatchObject({ errorMessages: [expect.any(String)] });
+
+    const project = await call('/projects/NOPE/issue-types');
+    expect(project.status).toBe(404);
+    expect(Problem.parse(await project.json()).code).toBe('jira_not_found');
+
+    const linkType = await call('/issue-links', {
+      type: 'No such link',
+      inwardIssue: 'TB-1',
+      outwardIssue: 'TB-2',
+    });
+    expect(linkType.status).toBeGreaterThanOrEqual(400);
+    expect(linkType.status).toBeLessThan(500);
+    expect(Problem.parse(await linkType.json()).jira).toMatchObject({
+      errorMessages: [expect.any(String)],
+    });
+    // A caller's mistake is no outage: logged below `error`.
+    const refused = t.logs.lines().filter((l) => String(l.code ?? '').startsWith('jira_'));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.map((l) => l.level).filter((level) => level === 'error')).toEqual([]);
   });
 
   it('names each bad field, never reaching Jira', async () => {
