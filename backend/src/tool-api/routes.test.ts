@@ -121,9 +121,10 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
 
   it('searches users over several pages, and lists who can be assigned in a project', async () => {
     const pages = await collectPages<JiraUser>(t, tool(), id, '/users?query=ada&limit=40');
+    // Cloud's query search sees active users only; Data Center lists inactive ones too.
     const expected = [...(instance()?.users.values() ?? [])].filter(
       (u) =>
-        u.active &&
+        (u.active || !cloud) &&
         u.displayName
           .toLowerCase()
           .split(' ')
@@ -142,6 +143,60 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
     expect(assignable.status).toBe(200);
     const users = ((await assignable.json()) as { items: JiraUser[] }).items;
     expect(users.map((u) => u.displayName)).toContain(cloud ? 'Alice Admin' : 'DC Administrator');
+  });
+
+  it('tells people from apps and customers, and filters users by account type and activity', async () => {
+    const everyone = [...(instance()?.users.values() ?? [])];
+    const count = (keep: (u: (typeof everyone)[number]) => boolean) => everyone.filter(keep).length;
+    const people = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/users?accountType=atlassian&active=true&limit=100',
+    );
+    expect(people.items.every((u) => u.accountType === 'atlassian' && u.active)).toBe(true);
+    expect(people.items).toHaveLength(count((u) => u.accountType === 'atlassian' && u.active));
+    expect(new Set(people.items.map((u) => u.accountId ?? u.username)).size).toBe(
+      people.items.length,
+    );
+
+    const apps = await collectPages<JiraUser>(t, tool(), id, '/users?accountType=app&limit=5');
+    const customers = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/users?accountType=customer&limit=7',
+    );
+    const inactive = await collectPages<JiraUser>(t, tool(), id, '/users?active=false&limit=100');
+    expect(inactive.items.every((u) => !u.active)).toBe(true);
+    expect(inactive.items).toHaveLength(count((u) => !u.active));
+    if (cloud) {
+      expect(apps.items.length).toBeGreaterThan(0);
+      expect(apps.items.every((u) => u.accountType === 'app')).toBe(true);
+      expect(apps.items).toHaveLength(count((u) => u.accountType === 'app'));
+      expect(customers.items.length).toBeGreaterThan(7);
+      expect(customers.items.every((u) => u.accountType === 'customer')).toBe(true);
+      expect(customers.items.some((u) => !u.active)).toBe(true);
+      expect(inactive.items.some((u) => u.accountType !== 'atlassian')).toBe(true);
+    } else {
+      // Data Center has no account types: every user is a person.
+      expect(apps.items).toEqual([]);
+      expect(customers.items).toEqual([]);
+    }
+    const assignable = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/projects/TB/assignable-users?accountType=atlassian&active=true&limit=50',
+    );
+    expect(assignable.items.length).toBeGreaterThan(0);
+    expect(assignable.items.every((u) => u.accountType === 'atlassian' && u.active)).toBe(true);
+
+    const bad = await call('/users?accountType=robot&active=maybe');
+    expect(bad.status).toBe(400);
+    expect(Problem.parse(await bad.json()).invalidFields?.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['query.accountType', 'query.active']),
+    );
   });
 
   it('searches issues by JQL across pages, without repeats, and reads one issue', async () => {

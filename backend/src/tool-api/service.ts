@@ -14,6 +14,7 @@ import type {
   JiraPageQuery,
   JiraProject,
   JiraUser,
+  JiraUserQuery,
   JiraVersion,
   LinkJiraIssuesRequest,
   RemoteLinkSaved,
@@ -104,14 +105,25 @@ export async function listJiraVersions(
   return pageOf(page, toJiraVersion);
 }
 
+const userFilterOf = (query: JiraUserQuery) => ({
+  accountType: query.accountType,
+  active: query.active === undefined ? undefined : query.active === 'true',
+});
+
+/** A page of users; `accountType` and `active` filter (a filtered page may hold fewer). */
 export async function listJiraUsers(
   deps: ToolApiDeps,
   call: CallFor,
-  query: JiraFilteredPageQuery,
+  query: JiraUserQuery,
 ): Promise<Page<JiraUser>> {
   const target = await read(deps, call);
   const startAt = decodeOffset(query.cursor, 'query.cursor');
-  const page = await searchUsers(deps, target, { startAt, limit: query.limit, query: query.query });
+  const page = await searchUsers(
+    deps,
+    target,
+    { startAt, limit: query.limit, query: query.query },
+    userFilterOf(query),
+  );
   return pageOf(page, toJiraUser);
 }
 
@@ -119,15 +131,17 @@ export async function listAssignableJiraUsers(
   deps: ToolApiDeps,
   call: CallFor,
   project: string,
-  query: JiraFilteredPageQuery,
+  query: JiraUserQuery,
 ): Promise<Page<JiraUser>> {
   const target = await read(deps, call);
   const startAt = decodeOffset(query.cursor, 'query.cursor');
-  const page = await searchAssignableUsers(deps, target, project, {
-    startAt,
-    limit: query.limit,
-    query: query.query,
-  });
+  const page = await searchAssignableUsers(
+    deps,
+    target,
+    project,
+    { startAt, limit: query.limit, query: query.query },
+    userFilterOf(query),
+  );
   return pageOf(page, toJiraUser);
 }
 

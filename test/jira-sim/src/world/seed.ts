@@ -9,7 +9,7 @@ import {
 } from './permissions.ts';
 import type { ProjectSeed } from './seed-projects.ts';
 import { seedContent } from './seed-projects.ts';
-import { seedCloudAccounts, seedDcUsers } from './seed-users.ts';
+import { seedCloudAccounts, seedCustomerAccounts, seedDcUsers } from './seed-users.ts';
 import type { CloudSite, DataCenterInstance, User, UserPermissions, World } from './types.ts';
 
 /** The seed used when none is given. */
@@ -98,6 +98,11 @@ export function createWorld(options: WorldOptions): World {
     addMember(acme, user, createStandardPermissions());
     if (index < 400) addMember(globex, user, createStandardPermissions());
   });
+  // Service-desk customers are in acme's directory, holding no Jira permission.
+  for (const customer of seedCustomerAccounts()) {
+    accounts.set(customer.id, customer);
+    addMember(acme, customer, { global: new Set(), project: new Set(), byProject: new Map() });
+  }
 
   const dcPeople = seedDcUsers(rng);
   addMember(dc, dcPeople.named.admin, createAdminPermissions());
