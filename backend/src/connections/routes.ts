@@ -6,6 +6,7 @@ import {
   ConnectionIdParam,
   ConnectionList,
   PageQuery,
+  RunDiagnosticsRequest,
 } from '@testbridge/shared/api/connections';
 import { ConnectionCreated, CreateAnyConnectionRequest } from '@testbridge/shared/api/oauth';
 import type { Deps } from '../deps.ts';
@@ -35,6 +36,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createConnection',
       tags,
       security,
       middleware: [admin] as const,
@@ -124,18 +126,27 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
     createRoute({
       method: 'post',
       path: '/{id}/diagnostics',
+      operationId: 'runConnectionDiagnostics',
       tags,
       security,
       middleware: [admin] as const,
-      summary: 'Run the diagnostics now (reachability, version, myself, scopes, permissions)',
-      request: { params: ConnectionIdParam },
+      summary:
+        'Run the diagnostics now (reachability, version, myself, scopes, permissions; per project for `projectKeys`, else for the mapped projects)',
+      request: {
+        params: ConnectionIdParam,
+        body: { ...jsonBody(RunDiagnosticsRequest), required: false },
+      },
       responses: {
         200: jsonContent(ConnectionDiagnostics, 'Every check, pass/warn/fail with a hint'),
         404: problemResponse('No such connection'),
         ...problemResponses,
       },
     }),
-    async (c) => c.json(await runDiagnostics(deps, c.req.valid('param').id, c.get('caller')), 200),
+    async (c) => {
+      const { projectKeys } = c.req.valid('json');
+      const id = c.req.valid('param').id;
+      return c.json(await runDiagnostics(deps, id, c.get('caller'), projectKeys), 200);
+    },
   );
 
   router.openapi(

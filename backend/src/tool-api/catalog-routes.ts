@@ -113,6 +113,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects/{projectKey}/assignable-users',
+      operationId: 'listAssignableJiraUsers',
       tags,
       security,
       middleware: [tool] as const,
@@ -143,6 +144,7 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/users',
+      operationId: 'listJiraUsers',
       tags,
       security,
       middleware: [tool] as const,

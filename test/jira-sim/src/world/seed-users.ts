@@ -64,7 +64,7 @@ const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Syd
 export const CLOUD_USERS = {
   /** Site admin on both sites, every permission. The consent pages log in as her by default. */
   alice: { email: 'alice@acme.test', displayName: 'Alice Admin' },
-  /** acme only; lacks ASSIGN_ISSUES and LINK_ISSUES (for permission diagnostics). */
+  /** acme only; lacks ASSIGN_ISSUES and LINK_ISSUES, and CREATE_ISSUES in WEB (for diagnostics). */
   bob: { email: 'bob@acme.test', displayName: 'Bob Limited' },
   /** globex only, ordinary permissions. */
   carol: { email: 'carol@globex.test', displayName: 'Carol Globex' },
@@ -74,7 +74,7 @@ export const CLOUD_USERS = {
 export const DC_USERS = {
   /** Jira administrator with every permission. */
   admin: { username: 'admin', displayName: 'DC Administrator' },
-  /** Lacks ASSIGN_ISSUES and LINK_ISSUES. */
+  /** Lacks ASSIGN_ISSUES and LINK_ISSUES, and CREATE_ISSUES in DCP. */
   dave: { username: 'dave', displayName: 'Dave Limited' },
   erin: { username: 'erin', displayName: 'Erin Engineer' },
 } as const;
