@@ -132,6 +132,7 @@ describe('whose grant the test tool’s Jira calls use', () => {
       "assignee: Field 'assignee' cannot be set. It is not on the appropriate screen, or unknown.",
     );
     expect(problem.jira).toMatchObject({ status: 400 });
+    expect(problem.invalidFields?.map((f) => f.field)).toEqual(['body.assignee']);
 
     const dave = await connectWithToken(t, 'Dave', 'dc_pat', 'dave');
     const link = await callJiraApi(t, tool(), dave.id, '/issue-links', {

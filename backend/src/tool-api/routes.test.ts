@@ -347,6 +347,9 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
       jira: { status: 400, errors: { issuetype: 'The issue type selected is invalid.' } },
     });
     expect(problem.detail).toContain('The issue type selected is invalid.');
+    expect(problem.invalidFields).toEqual([
+      { field: 'body.issueType', message: 'The issue type selected is invalid.' },
+    ]);
 
     const missing = await call('/issues/TB-99999');
     expect(missing.status).toBe(404);
@@ -360,6 +363,7 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
     const jqlProblem = Problem.parse(await jql.json());
     expect(jqlProblem).toMatchObject({ code: 'jira_rejected_request', jira: { status: 400 } });
     expect(jqlProblem.jira).toMatchObject({ errorMessages: [expect.any(String)] });
+    expect(jqlProblem.invalidFields?.[0]?.field).toBe('body.jql');
 
     const project = await call('/projects/NOPE/issue-types');
     expect(project.status).toBe(404);

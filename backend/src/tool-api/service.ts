@@ -34,6 +34,7 @@ import {
 import * as issues from '../jira/issues-api.ts';
 import { decodeCursor, decodeOffset, encodeCursor } from './cursor.ts';
 import { jiraTargetFor, type ToolApiDeps } from './endpoint.ts';
+import { rethrowCreateFields, rethrowJqlFields } from './jira-fields.ts';
 import {
   browseUrlOf,
   toIssue,
@@ -166,7 +167,9 @@ export async function searchJiraIssues(
       invalidFields: [{ field: 'body.cursor', message: 'is not a cursor of this search' }],
     });
   }
-  const page = await issues.searchIssues(deps, target, request.jql, request.limit, from);
+  const page = await issues
+    .searchIssues(deps, target, request.jql, request.limit, from)
+    .catch(rethrowJqlFields);
   return {
     items: page.issues.map((issue) => toIssueSummary(target, issue)),
     nextCursor: encodeCursor(page.next),
@@ -188,7 +191,7 @@ export async function createJiraIssue(
   request: CreateJiraIssueRequest,
 ): Promise<JiraIssueCreated> {
   const target = await write(deps, call);
-  const created = await issues.createIssue(deps, target, request);
+  const created = await issues.createIssue(deps, target, request).catch(rethrowCreateFields);
   deps.logger.info(
     { connectionId: call.connectionId, issue: created.key, grant: target.grant },
     'jira issue created',
