@@ -16,6 +16,7 @@ export const ErrorCode = z.enum([
   'rate_limited',
   'store_unavailable',
   'jira_unreachable',
+  'jira_timed_out',
   'jira_rejected',
   'jira_rejected_request',
   'jira_not_found',

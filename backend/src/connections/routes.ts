@@ -53,6 +53,7 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
           '`jira_rejected_request`: Jira refused the URL or the credentials (its 401/403 to `myself`); `invalidFields` names `body.jiraUrl` or `body.auth`, `jira` carries its answer; nothing was stored',
         ),
         502: problemResponse('`jira_unreachable`: Jira could not be reached; nothing was stored'),
+        504: problemResponse('`jira_timed_out`: Jira did not answer in time; nothing was stored'),
         ...problemResponses,
       },
     }),

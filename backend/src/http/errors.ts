@@ -14,6 +14,8 @@ export const statusOf = {
   store_unavailable: 503,
   // Jira unreachable, timing out, 5xx or 429 after retries: an outage, worth retrying later.
   jira_unreachable: 502,
+  // Jira did not answer in time (our timeout, or its gateway's 504).
+  jira_timed_out: 504,
   // Jira answered what Testbridge cannot use (an unexpected body, a refusal of the call's shape).
   jira_rejected: 502,
   // Jira refused what the caller asked (its 400/409/422: bad JQL, unknown issue type or field…).
@@ -48,6 +50,7 @@ export const titleOf: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   store_unavailable: 'The store is unavailable',
   jira_unreachable: 'Jira could not be reached',
+  jira_timed_out: 'Jira did not answer in time',
   jira_rejected: 'Jira rejected the request',
   jira_rejected_request: 'Jira refused what was asked',
   jira_not_found: 'Jira has no such item',

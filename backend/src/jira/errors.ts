@@ -11,6 +11,7 @@ export interface JiraRefusal {
 /** The codes a failed call to Jira is reported with. */
 export type JiraFailureCode =
   | 'jira_unreachable'
+  | 'jira_timed_out'
   | 'jira_unauthorized'
   | 'jira_rejected'
   | 'jira_rejected_request'
@@ -18,7 +19,8 @@ export type JiraFailureCode =
   | 'jira_forbidden';
 
 /**
- * A call to Jira that failed: unreachable (network, timeout, 5xx or 429 after retries),
+ * A call to Jira that failed: unreachable (network, 5xx or 429 after retries), timed out (no
+ * answer within the timeout, or Jira's gateway answered 504),
  * unauthorized (401 after one refresh), refused what was asked (400/409/422), not found (404/410),
  * forbidden (403), or rejected (any other answer Testbridge cannot use). Carries Jira's own words.
  */
@@ -66,6 +68,7 @@ export function parseJiraRefusal(status: number, text: string): JiraRefusal {
 /** The code for a refusal Jira still answered after retries (see {@link JiraFailureCode}). */
 export function failureCodeOf(status: number): JiraFailureCode {
   if (status === 401) return 'jira_unauthorized';
+  if (status === 504) return 'jira_timed_out';
   if (status >= 500 || status === 429 || status === 408) return 'jira_unreachable';
   if (status === 403) return 'jira_forbidden';
   if (status === 404 || status === 410) return 'jira_not_found';

@@ -116,7 +116,7 @@ export async function callJiraWithStatus<T>(
         continue;
       }
       throw new JiraCallError(
-        'jira_unreachable',
+        isTimeout(error) ? 'jira_timed_out' : 'jira_unreachable',
         `Jira could not be reached (${method} ${request.path}): ${describeNetworkError(error)}`,
         undefined,
         error,
@@ -159,6 +159,8 @@ export async function callJiraWithStatus<T>(
     );
   }
 }
+
+const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {

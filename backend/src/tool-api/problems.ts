@@ -18,6 +18,7 @@ export const jiraProblems = {
     '`jira_rejected_request`: Jira refused what was asked (its 400/409/422: bad JQL, an unknown issue type, a field it cannot set); `jira.errorMessages` and `jira.errors` say why',
   ),
   502: problemResponse(
-    '`jira_unreachable` (network, timeout, 5xx, rate limit after retries), `jira_unauthorized` (Jira refuses the connection’s credentials) or `jira_rejected` (an answer Testbridge cannot use)',
+    '`jira_unreachable` (network, 5xx, rate limit after retries), `jira_unauthorized` (Jira refuses the connection’s credentials) or `jira_rejected` (an answer Testbridge cannot use)',
   ),
+  504: problemResponse('`jira_timed_out`: Jira did not answer in time (or its gateway said 504)'),
 } as const;
