@@ -38,6 +38,7 @@ const keeps = (filter: UserFilter) => (user: JiraUserBody) =>
 
 /** Jira calls one filtered user page may make before it answers a short page with a cursor. */
 const MAX_USER_CALLS = 10;
+const FILTERED_PAGE = 200;
 
 export const JiraProjectBody = z
   .object({
@@ -177,8 +178,10 @@ async function userPage(
   const keep = keeps(filter);
   const items: JiraUserBody[] = [];
   let at = page.startAt;
+  // A filter may skip many users: read on in bigger pages (the cursor still counts exactly).
+  const filtered = filter.accountType !== undefined || filter.active !== undefined;
+  const ask = filtered ? Math.max(page.limit + 1, FILTERED_PAGE) : page.limit + 1;
   for (let calls = 0; calls < MAX_USER_CALLS; calls++) {
-    const ask = page.limit + 1;
     const users = await callJira(
       deps,
       target.endpoint,
