@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
 import type { Config } from './config.ts';
+import type { ProjectKeysOf } from './connections/project-keys.ts';
 import { createKeyRing, generateMasterKey, readKeyFile, writeKeyFile } from './crypto/keyring.ts';
 import { createSealer, type Sealer } from './crypto/sealer.ts';
 import { openStore, type Store, type StoreOptions } from './db/store.ts';
@@ -32,6 +33,8 @@ export interface Deps {
   lookupHost: (host: string) => Promise<string[]>;
   /** Waits between retries; tests pass one that moves their fixed clock instead. */
   sleep: (ms: number) => Promise<void>;
+  /** The Jira projects mapped to a connection (the mappings feature provides it); none: unknown. */
+  projectKeysOf?: ProjectKeysOf;
 }
 
 const resolveAll = async (host: string) =>

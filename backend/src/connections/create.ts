@@ -171,11 +171,18 @@ async function cloudIdOf(
   return null;
 }
 
+/**
+ * What the admin typed was refused: Jira answering at all (any 4xx, 401/403 to the credentials
+ * included) makes it the caller's to fix, `422 jira_rejected_request` naming `field`; only an
+ * unreachable, failing (5xx) or silent Jira stays a 502 (504 when it timed out).
+ */
 function explainJiraFailure(error: unknown, field: string, summary: string): unknown {
   if (!(error instanceof JiraCallError)) return error;
   const message = `${summary}: ${error.message}`;
   return new AppError(
-    error.code === 'jira_unreachable' ? 'jira_unreachable' : 'jira_rejected',
+    error.code === 'jira_unreachable' || error.code === 'jira_timed_out'
+      ? error.code
+      : 'jira_rejected_request',
     message,
     {
       cause: error,

@@ -1,4 +1,5 @@
 import { createSim, SEEDED } from '@testbridge/jira-sim';
+import { Problem } from '@testbridge/shared';
 import {
   Connection,
   ConnectionDiagnostics,
@@ -7,6 +8,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../testing/index.ts';
 import { isVersionAtLeast } from './diagnostics.ts';
+import { runDiagnostics } from './run-diagnostics.ts';
 
 type TestApp = Awaited<ReturnType<typeof createTestApp>>;
 const json = { 'content-type': 'application/json' };
@@ -49,8 +51,87 @@ describe('connection diagnostics against the simulator', () => {
         'deployment',
         'authenticated',
         'permission:LINK_ISSUES',
+        'permission:CREATE_ISSUES',
       ]),
     );
+  });
+
+  it('checks the permissions in each named project and names each failure by project and permission', async () => {
+    const connection = await connect(
+      'Acme as Bob, per project',
+      'bob@acme.test',
+      SEEDED.apiTokens.bob,
+    );
+    sim.requests.clear();
+    const res = await t.app.request(`/api/v1/connections/${connection.id}/diagnostics`, {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({ projectKeys: ['TB', 'WEB', 'NOPE'] }),
+    });
+    expect(res.status).toBe(200);
+    const { checks } = ConnectionDiagnostics.parse(await res.json());
+    const check = (name: string) => checks.find((c) => c.name === name);
+    // Bob may create issues somewhere (TB), so the global check passes; WEB is where he may not.
+    expect(check('permission:CREATE_ISSUES')?.result).toBe('pass');
+    expect(check('project:TB:permission:CREATE_ISSUES')?.result).toBe('pass');
+    expect(check('project:WEB:permission:CREATE_ISSUES')).toMatchObject({
+      result: 'fail',
+      projectKey: 'WEB',
+      permission: 'CREATE_ISSUES',
+      detail: expect.stringContaining('create defects'),
+      hint: expect.stringContaining('permission scheme of WEB'),
+    });
+    expect(check('project:WEB:permission:BROWSE_PROJECTS')?.result).toBe('pass');
+    expect(check('project:TB:permission:LINK_ISSUES')).toMatchObject({
+      result: 'fail',
+      projectKey: 'TB',
+    });
+    expect(check('project:NOPE')).toMatchObject({
+      result: 'fail',
+      projectKey: 'NOPE',
+      hint: expect.stringContaining('Browse Projects'),
+    });
+    expect(checks.some((c) => c.name.startsWith('project:') && c.permission === 'ADMINISTER')).toBe(
+      false,
+    );
+    const asked = sim.requests
+      .list({ path: '/cloud/acme/rest/api/3/mypermissions' })
+      .map((r) => new URL(r.url, sim.baseUrl).searchParams.get('projectKey'));
+    expect(asked).toEqual(expect.arrayContaining([null, 'TB', 'WEB', 'NOPE']));
+
+    const bad = await t.app.request(`/api/v1/connections/${connection.id}/diagnostics`, {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({ projectKeys: ['not a key'] }),
+    });
+    expect(bad.status).toBe(400);
+    expect(Problem.parse(await bad.json()).invalidFields?.[0]?.field).toBe('body.projectKeys[0]');
+  });
+
+  it('checks the projects the mappings provider names for the connection, on Data Center too', async () => {
+    const res = await t.app.request('/api/v1/connections', {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({
+        name: 'DC as Dave',
+        jiraUrl: `${sim.baseUrl}/dc/jira`,
+        auth: { type: 'dc_pat', token: SEEDED.pats.dave },
+      }),
+    });
+    const connection = Connection.parse(await res.json());
+    expect(connection.diagnostics?.checks.some((c) => c.name.startsWith('project:'))).toBe(false);
+    const asked: string[] = [];
+    const projectKeysOf = async (id: string) => {
+      asked.push(id);
+      return ['TB', 'DCP'];
+    };
+    const caller = { keyId: 'k', name: 'admin', role: 'admin' as const };
+    const diagnostics = await runDiagnostics({ ...t.deps, projectKeysOf }, connection.id, caller);
+    expect(asked).toEqual([connection.id]);
+    const result = (name: string) => diagnostics.checks.find((c) => c.name === name)?.result;
+    expect(result('project:TB:permission:CREATE_ISSUES')).toBe('pass');
+    expect(result('project:DCP:permission:CREATE_ISSUES')).toBe('fail');
+    expect(result('project:DCP:permission:ASSIGN_ISSUES')).toBe('fail');
   });
 
   it('names each missing permission with a hint, and only warns for ADMINISTER', async () => {

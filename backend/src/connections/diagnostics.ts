@@ -11,6 +11,7 @@ import {
 } from '../jira/platform-api.ts';
 import { tlsFailureOf } from '../jira/tls.ts';
 import { apiVersionOf } from './endpoint.ts';
+import { diagnoseProjectPermissions } from './project-diagnostics.ts';
 import type { ConnectionRow, GrantRow } from './repo.ts';
 
 type DiagnosticDeps = Pick<Deps, 'fetch' | 'sleep' | 'logger' | 'clock'>;
@@ -18,6 +19,7 @@ type DiagnosticDeps = Pick<Deps, 'fetch' | 'sleep' | 'logger' | 'clock'>;
 /** The permissions the source workflows need, with what each is for. ADMINISTER only warns. */
 export const REQUIRED_PERMISSIONS = [
   ['BROWSE_PROJECTS', 'Browse Projects', 'see issues to link tests to'],
+  ['CREATE_ISSUES', 'Create Issues', 'create defects'],
   ['ASSIGNABLE_USER', 'Assignable User', 'be assigned defects'],
   ['ASSIGN_ISSUES', 'Assign Issues', 'assign defects'],
   ['EDIT_ISSUES', 'Edit Issues', 'update defects'],
@@ -47,14 +49,16 @@ export function isVersionAtLeast(version: string, minimum: string): boolean {
 
 /**
  * Runs every check against Jira with the connection's shared grant: reachability, serverInfo
- * (deployment, version), authenticated `myself`, granted scopes, and the permissions the
- * workflows need. Never throws: each failure is a named check with a hint.
+ * (deployment, version), authenticated `myself`, granted scopes, the permissions the workflows
+ * need, and those again in each of `projectKeys`. Never throws: each failure is a named check
+ * with a hint.
  */
 export async function diagnoseConnection(
   deps: DiagnosticDeps,
   row: ConnectionRow,
   grant: GrantRow | undefined,
   endpoint: JiraEndpoint | undefined,
+  projectKeys: readonly string[] = [],
 ): Promise<ConnectionDiagnostics> {
   const checks: DiagnosticCheck[] = [];
   const add = (check: DiagnosticCheck) => checks.push(check);
@@ -162,9 +166,15 @@ export async function diagnoseConnection(
       const held = permissions[key]?.havePermission === true;
       add(
         held
-          ? { name: `permission:${key}`, result: 'pass', detail: `${label}: granted` }
+          ? {
+              name: `permission:${key}`,
+              permission: key,
+              result: 'pass',
+              detail: `${label}: granted`,
+            }
           : {
               name: `permission:${key}`,
+              permission: key,
               result: key === 'ADMINISTER' ? 'warn' : 'fail',
               detail: `${label}: not granted, needed to ${purpose}`,
               hint:
@@ -181,6 +191,12 @@ export async function diagnoseConnection(
       detail: textOf(error),
       hint: 'Jira would not list the permissions of this user',
     });
+  }
+  if (projectKeys.length > 0) {
+    const inProjects = REQUIRED_PERMISSIONS.filter(([key]) => key !== 'ADMINISTER');
+    checks.push(
+      ...(await diagnoseProjectPermissions(deps, endpoint, apiVersion, projectKeys, inProjects)),
+    );
   }
   return { ranAt: deps.clock.now().toISOString(), checks };
 }

@@ -61,16 +61,24 @@ describe('connections with token credentials, against the simulator', () => {
     expect(Connection.parse(await basic.json()).jiraUrl).toBe(`${sim.baseUrl}/dc/jira`);
   });
 
-  it("stores nothing and repeats Jira's answer when it refuses the credentials", async () => {
+  it("stores nothing and answers 422 with Jira's answer when it refuses the credentials", async () => {
     const res = await create({
       name: 'Wrong token',
       jiraUrl: `${sim.baseUrl}/cloud/acme`,
       auth: { type: 'cloud_api_token', email: 'alice@acme.test', apiToken: 'not-the-token' },
     });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(422);
     const problem = Problem.parse(await res.json());
-    expect(problem.code).toBe('jira_rejected');
+    expect(problem.code).toBe('jira_rejected_request');
     expect(problem.invalidFields?.[0]?.field).toBe('body.auth');
+    expect(problem.jira).toMatchObject({ status: 401 });
+    const dc = await create({
+      name: 'Wrong password',
+      jiraUrl: `${sim.baseUrl}/dc/jira`,
+      auth: { type: 'dc_basic', username: 'admin', password: 'not-the-password' },
+    });
+    expect(dc.status).toBe(422);
+    expect(Problem.parse(await dc.json()).invalidFields?.[0]?.field).toBe('body.auth');
     const list = await t.app.request('/api/v1/connections', { headers: t.asAdmin() });
     const names = ((await list.json()) as { items: { name: string }[] }).items.map((c) => c.name);
     expect(names).not.toContain('Wrong token');

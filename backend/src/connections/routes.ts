@@ -6,6 +6,7 @@ import {
   ConnectionIdParam,
   ConnectionList,
   PageQuery,
+  RunDiagnosticsRequest,
   UpdateConnectionRequest,
 } from '@testbridge/shared/api/connections';
 import { ConnectionCreated, CreateAnyConnectionRequest } from '@testbridge/shared/api/oauth';
@@ -50,7 +51,11 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
           'Connected (token credentials), or created pending authorization (OAuth)',
         ),
         409: problemResponse('The name is taken'),
-        502: problemResponse('Jira was unreachable or refused the credentials; nothing was stored'),
+        422: problemResponse(
+          '`jira_rejected_request`: Jira refused the URL or the credentials (its 401/403 to `myself`); `invalidFields` names `body.jiraUrl` or `body.auth`, `jira` carries its answer; nothing was stored',
+        ),
+        502: problemResponse('`jira_unreachable`: Jira could not be reached; nothing was stored'),
+        504: problemResponse('`jira_timed_out`: Jira did not answer in time; nothing was stored'),
         ...problemResponses,
       },
     }),
@@ -159,15 +164,23 @@ export function connectionRoutes(deps: Deps, authenticate: AuthenticateKey) {
       tags,
       security,
       middleware: [admin] as const,
-      summary: 'Run the diagnostics now (reachability, version, myself, scopes, permissions)',
-      request: { params: ConnectionIdParam },
+      summary:
+        'Run the diagnostics now (reachability, version, myself, scopes, permissions; per project for `projectKeys`, else for the mapped projects)',
+      request: {
+        params: ConnectionIdParam,
+        body: { ...jsonBody(RunDiagnosticsRequest), required: false },
+      },
       responses: {
         200: jsonContent(ConnectionDiagnostics, 'Every check, pass/warn/fail with a hint'),
         404: problemResponse('No such connection'),
         ...problemResponses,
       },
     }),
-    async (c) => c.json(await runDiagnostics(deps, c.req.valid('param').id, c.get('caller')), 200),
+    async (c) => {
+      const { projectKeys } = c.req.valid('json');
+      const id = c.req.valid('param').id;
+      return c.json(await runDiagnostics(deps, id, c.get('caller'), projectKeys), 200);
+    },
   );
 
   router.openapi(

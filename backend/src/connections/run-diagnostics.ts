@@ -9,12 +9,14 @@ import { actorOf, recordConnectionEvent, type ServiceDeps } from './service.ts';
 
 /**
  * Runs the diagnostics against Jira with the shared grant, stores them on the connection and
- * records a history entry; returns them.
+ * records a history entry; returns them. Permissions are checked per project in `projectKeys`
+ * when given, else in the projects `deps.projectKeysOf` knows for the connection (if any).
  */
 export async function runDiagnostics(
   deps: ServiceDeps,
   id: string,
   caller: Caller,
+  projectKeys?: readonly string[],
 ): Promise<ConnectionDiagnostics> {
   const repo = createConnectionRepo(deps.store.tables);
   const row = await repo.findById(deps.store.db, id);
@@ -27,7 +29,8 @@ export async function runDiagnostics(
     : isTokenAuth(row.authType)
       ? tokenEndpointFor(deps, row, grant)
       : await oauthEndpointFor(deps, row, '').catch(() => undefined);
-  const diagnostics = await diagnoseConnection(deps, row, grant, endpoint);
+  const projects = projectKeys ?? (deps.projectKeysOf ? await deps.projectKeysOf(id) : []);
+  const diagnostics = await diagnoseConnection(deps, row, grant, endpoint, projects);
   const count = (result: string) => diagnostics.checks.filter((c) => c.result === result).length;
   await deps.store.transaction(async (tx) => {
     await repo.update(tx, id, { diagnostics, updatedAt: deps.clock.now() });
@@ -35,6 +38,7 @@ export async function runDiagnostics(
       pass: count('pass'),
       warn: count('warn'),
       fail: count('fail'),
+      ...(projects.length > 0 ? { projects: [...new Set(projects)].join(',') } : {}),
     });
   });
   return diagnostics;

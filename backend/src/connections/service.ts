@@ -13,7 +13,15 @@ import { toConnection, toConnectionEvent } from './view.ts';
 
 export type ServiceDeps = Pick<
   Deps,
-  'store' | 'clock' | 'logger' | 'sealer' | 'config' | 'fetch' | 'sleep' | 'lookupHost'
+  | 'store'
+  | 'clock'
+  | 'logger'
+  | 'sealer'
+  | 'config'
+  | 'fetch'
+  | 'sleep'
+  | 'lookupHost'
+  | 'projectKeysOf'
 >;
 
 /** Records one history entry (in the caller's transaction). Never pass a secret in `detail`. */

@@ -12,8 +12,19 @@ export const statusOf = {
   conflict: 409,
   rate_limited: 429,
   store_unavailable: 503,
+  // Jira unreachable, timing out, 5xx or 429 after retries: an outage, worth retrying later.
   jira_unreachable: 502,
+  // Jira did not answer in time (our timeout, or its gateway's 504).
+  jira_timed_out: 504,
+  // Jira answered what Testbridge cannot use (an unexpected body, a refusal of the call's shape).
   jira_rejected: 502,
+  // Jira refused what the caller asked (its 400/409/422: bad JQL, unknown issue type or field…).
+  jira_rejected_request: 422,
+  // Jira's 404/410: no such project, issue, link type or user, or not visible to the grant.
+  jira_not_found: 404,
+  // Jira's 403: the Jira account acting does not have the permission.
+  jira_forbidden: 403,
+  // Jira's 401 to the connection's own credentials (after one refresh): the connection is broken.
   jira_unauthorized: 502,
   user_authorization_required: 403,
   needs_reauthorization: 409,
@@ -39,7 +50,11 @@ export const titleOf: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   store_unavailable: 'The store is unavailable',
   jira_unreachable: 'Jira could not be reached',
+  jira_timed_out: 'Jira did not answer in time',
   jira_rejected: 'Jira rejected the request',
+  jira_rejected_request: 'Jira refused what was asked',
+  jira_not_found: 'Jira has no such item',
+  jira_forbidden: 'Jira does not allow this',
   jira_unauthorized: 'Jira refused the credentials',
   user_authorization_required: 'You must authorize Testbridge in Jira first',
   needs_reauthorization: 'The connection needs re-authorization',

@@ -12,10 +12,33 @@ export const JiraUserBody = z
     key: z.string().optional(),
     displayName: z.string().optional(),
     emailAddress: z.string().optional(),
+    accountType: z.string().optional(),
     active: z.boolean().optional(),
   })
   .loose();
 export type JiraUserBody = z.infer<typeof JiraUserBody>;
+
+const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;
+
+/** Cloud's `accountType`; Data Center has none, its users are people (`atlassian`). */
+export function accountTypeOf(user: JiraUserBody): (typeof ACCOUNT_TYPES)[number] | 'unknown' {
+  if (user.accountType === undefined) return 'atlassian';
+  return ACCOUNT_TYPES.find((type) => type === user.accountType) ?? 'unknown';
+}
+
+/** Which users a search keeps: by account type, by active or not; absent means any. */
+export interface UserFilter {
+  accountType?: string | undefined;
+  active?: boolean | undefined;
+}
+
+const keeps = (filter: UserFilter) => (user: JiraUserBody) =>
+  (filter.accountType === undefined || accountTypeOf(user) === filter.accountType) &&
+  (filter.active === undefined || (user.active ?? true) === filter.active);
+
+/** Jira calls one filtered user page may make before it answers a short page with a cursor. */
+const MAX_USER_CALLS = 10;
+const FILTERED_PAGE = 200;
 
 export const JiraProjectBody = z
   .object({
@@ -141,7 +164,8 @@ export async function listProjectVersions(
 
 /**
  * User searches answer plain arrays without a total: one more than `limit` is asked for, so a
- * full page tells that there is more.
+ * further match tells that there is more. Jira cannot filter by account type, so the filter runs
+ * here, reading on (at most MAX_USER_CALLS calls) until the page is full or Jira has no more.
  */
 async function userPage(
   deps: JiraDeps,
@@ -149,21 +173,37 @@ async function userPage(
   path: string,
   query: Record<string, string | undefined>,
   page: { startAt: number; limit: number },
+  filter: UserFilter,
 ): Promise<OffsetPage<JiraUserBody>> {
-  const users = await callJira(
-    deps,
-    target.endpoint,
-    { path, query: { ...query, startAt: page.startAt, maxResults: page.limit + 1 } },
-    z.array(JiraUserBody),
-  );
-  const more = users.length > page.limit;
-  return { items: users.slice(0, page.limit), next: more ? page.startAt + page.limit : null };
+  const keep = keeps(filter);
+  const items: JiraUserBody[] = [];
+  let at = page.startAt;
+  // A filter may skip many users: read on in bigger pages (the cursor still counts exactly).
+  const filtered = filter.accountType !== undefined || filter.active !== undefined;
+  const ask = filtered ? Math.max(page.limit + 1, FILTERED_PAGE) : page.limit + 1;
+  for (let calls = 0; calls < MAX_USER_CALLS; calls++) {
+    const users = await callJira(
+      deps,
+      target.endpoint,
+      { path, query: { ...query, startAt: at, maxResults: ask } },
+      z.array(JiraUserBody),
+    );
+    for (const [index, user] of users.entries()) {
+      if (!keep(user)) continue;
+      if (items.length === page.limit) return { items, next: at + index };
+      items.push(user);
+    }
+    if (users.length < ask) return { items, next: null };
+    at += users.length;
+  }
+  return { items, next: at };
 }
 
 /**
  * Users matching `query` (name or e-mail prefix), or every user when there is none. Cloud:
- * `user/search` (active users, the first 1000 matches) or `users/search` (everyone); Data Center:
- * `user/search?username=` (`.` lists everyone). Needs `read:jira-user` on Cloud OAuth.
+ * `user/search` (active users only, the first 1000 matches) or `users/search` (everyone); Data
+ * Center: `user/search?username=` (`.` lists everyone; inactive ones unless `active` is true).
+ * Needs `read:jira-user` on Cloud OAuth.
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-search-get
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-users-search-get
  * @see https://docs.atlassian.com/software/jira/docs/api/REST/9.12.0/#api/2/user-findUsers
@@ -172,12 +212,25 @@ export function searchUsers(
   deps: JiraDeps,
   target: JiraApi,
   page: { startAt: number; limit: number; query?: string | undefined },
+  filter: UserFilter = {},
 ): Promise<OffsetPage<JiraUserBody>> {
-  if (target.deployment === 'data_center')
-    return userPage(deps, target, '/rest/api/2/user/search', { username: page.query ?? '.' }, page);
+  if (target.deployment === 'data_center') {
+    const activity = {
+      includeActive: String(filter.active !== false),
+      includeInactive: String(filter.active !== true),
+    };
+    return userPage(
+      deps,
+      target,
+      '/rest/api/2/user/search',
+      { username: page.query ?? '.', ...activity },
+      page,
+      filter,
+    );
+  }
   return page.query
-    ? userPage(deps, target, '/rest/api/3/user/search', { query: page.query }, page)
-    : userPage(deps, target, '/rest/api/3/users/search', {}, page);
+    ? userPage(deps, target, '/rest/api/3/user/search', { query: page.query }, page, filter)
+    : userPage(deps, target, '/rest/api/3/users/search', {}, page, filter);
 }
 
 /**
@@ -189,14 +242,16 @@ export function searchAssignableUsers(
   target: JiraApi,
   project: string,
   page: { startAt: number; limit: number; query?: string | undefined },
+  filter: UserFilter = {},
 ): Promise<OffsetPage<JiraUserBody>> {
-  const filter = target.deployment === 'cloud' ? { query: page.query } : { username: page.query };
+  const match = target.deployment === 'cloud' ? { query: page.query } : { username: page.query };
   return userPage(
     deps,
     target,
     `/rest/api/${target.apiVersion}/user/assignable/search`,
-    { project, ...filter },
+    { project, ...match },
     page,
+    filter,
   );
 }
 

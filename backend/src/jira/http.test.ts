@@ -110,6 +110,56 @@ describe('callJira against the simulator', () => {
     expect(t.slept).toHaveLength(3);
   });
 
+  it('says Jira timed out (504) when no answer came in time, after the retries of a read', async () => {
+    // A fetch that fails as undici's does when AbortSignal.timeout fires (no wall-clock wait).
+    const silent = async () => {
+      throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+    };
+    const deps = { ...t.deps, fetch: silent as typeof fetch };
+    const error = await failure(callJira(deps, t.acme, { path: '/rest/api/3/myself' }, Myself));
+    expect(error.code).toBe('jira_timed_out');
+    expect(error.status).toBe(504);
+    expect(error.message).toContain('timed out');
+    expect(t.slept).toHaveLength(3);
+
+    t.sim.addFault({ kind: 'status', status: 504, path: '*/rest/api/3/issue', times: 1 });
+    const gateway = await failure(
+      callJira(
+        t.deps,
+        t.acme,
+        { method: 'POST', path: '/rest/api/3/issue', body: {} },
+        z.unknown(),
+      ),
+    );
+    expect(gateway.code).toBe('jira_timed_out');
+  });
+
+  it('maps each refusal to the code a caller can act on', async () => {
+    const cases = [
+      [400, 'jira_rejected_request'],
+      [409, 'jira_rejected_request'],
+      [422, 'jira_rejected_request'],
+      [403, 'jira_forbidden'],
+      [404, 'jira_not_found'],
+      [410, 'jira_not_found'],
+      [405, 'jira_rejected'],
+      [500, 'jira_unreachable'],
+    ] as const;
+    for (const [status, code] of cases) {
+      t.sim.addFault({ kind: 'status', status, path: '*/rest/api/3/issue', times: 1 });
+      const error = await failure(
+        callJira(
+          t.deps,
+          t.acme,
+          { method: 'POST', path: '/rest/api/3/issue', body: {} },
+          z.unknown(),
+        ),
+      );
+      expect([status, error.code]).toEqual([status, code]);
+      expect(error.jira?.status).toBe(status);
+    }
+  });
+
   it("reports Jira's own words when it refuses the credentials", async () => {
     const endpoint = { ...t.acme, auth: basicAuth('alice@acme.test', new PlainSecret('wrong')) };
     const error = await failure(callJira(t.deps, endpoint, { path: '/rest/api/3/myself' }, Myself));

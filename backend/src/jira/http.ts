@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
-import { describeRefusal, JiraCallError, parseJiraRefusal } from './errors.ts';
+import { describeRefusal, failureCodeOf, JiraCallError, parseJiraRefusal } from './errors.ts';
 import { tlsFailureOf } from './tls.ts';
 
 /** How a request is authenticated; `refresh` is tried once when Jira answers 401. */
@@ -116,7 +116,7 @@ export async function callJiraWithStatus<T>(
         continue;
       }
       throw new JiraCallError(
-        'jira_unreachable',
+        isTimeout(error) ? 'jira_timed_out' : 'jira_unreachable',
         `Jira could not be reached (${method} ${request.path}): ${describeNetworkError(error)}`,
         undefined,
         error,
@@ -152,19 +152,15 @@ export async function callJiraWithStatus<T>(
       await deps.sleep(backoffMs(attempt));
       continue;
     }
-    const code =
-      response.status === 401
-        ? 'jira_unauthorized'
-        : response.status >= 500 || response.status === 429
-          ? 'jira_unreachable'
-          : 'jira_rejected';
     throw new JiraCallError(
-      code,
+      failureCodeOf(response.status),
       `Jira answered ${method} ${request.path} with ${response.status}: ${describeRefusal(refusal)}`,
       refusal,
     );
   }
 }
+
+const isTimeout = (error: unknown) => error instanceof Error && error.name === 'TimeoutError';
 
 function describeNetworkError(error: unknown): string {
   if (error instanceof Error) {

@@ -59,21 +59,24 @@ export type MyPermissions = z.infer<typeof MyPermissions>;
 
 /**
  * `GET /rest/api/{2|3}/mypermissions?permissions=…`: which of the named permissions the
- * credentials hold (anywhere, without a project). Cloud requires the `permissions` parameter.
+ * credentials hold: anywhere without `projectKey`, in that project with it (Jira answers 404
+ * for a project the user cannot browse). Cloud requires the `permissions` parameter.
  * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get
+ * @throws JiraCallError
  */
 export function getMyPermissions(
   deps: JiraDeps,
   endpoint: JiraEndpoint,
   apiVersion: '2' | '3',
   permissions: readonly string[],
+  projectKey?: string,
 ): Promise<MyPermissions> {
   return callJira(
     deps,
     endpoint,
     {
       path: `/rest/api/${apiVersion}/mypermissions`,
-      query: { permissions: permissions.join(',') },
+      query: { permissions: permissions.join(','), projectKey },
     },
     MyPermissions,
   );

@@ -8,6 +8,7 @@ import {
   JiraProjectPage,
   JiraProjectParam,
   JiraUserPage,
+  JiraUserQuery,
   JiraVersionPage,
   TestbridgeUserHeader,
 } from '@testbridge/shared/api/tool-api';
@@ -115,14 +116,15 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
     createRoute({
       method: 'get',
       path: '/{id}/jira/projects/{projectKey}/assignable-users',
-      operationId: 'listJiraAssignableUsers',
+      operationId: 'listAssignableJiraUsers',
       tags,
       security,
       middleware: [tool] as const,
-      summary: 'Users who may be assigned issues in the project; `query` filters by name or e-mail',
+      summary:
+        'Users who may be assigned issues in the project; `query` filters by name or e-mail, `accountType` and `active` by kind of account',
       request: {
         params: JiraProjectParam,
-        query: JiraFilteredPageQuery,
+        query: JiraUserQuery,
         headers: TestbridgeUserHeader,
       },
       responses: {
@@ -150,10 +152,10 @@ export function jiraCatalogRoutes(deps: ToolApiDeps, tool: MiddlewareHandler<Env
       security,
       middleware: [tool] as const,
       summary:
-        'Jira users page by page (Cloud OAuth needs read:jira-user); `query` matches a name or e-mail prefix',
+        'Jira users page by page (Cloud OAuth needs read:jira-user); `query` matches a name or e-mail prefix; `accountType=atlassian&active=true` leaves out apps, customers and deactivated accounts (Data Center users are all `atlassian`; Cloud’s `query` search sees active users only)',
       request: {
         params: JiraConnectionParam,
-        query: JiraFilteredPageQuery,
+        query: JiraUserQuery,
         headers: TestbridgeUserHeader,
       },
       responses: {

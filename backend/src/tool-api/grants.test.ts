@@ -125,13 +125,14 @@ describe('whose grant the test tool’s Jira calls use', () => {
   it('returns Jira’s permission errors in Jira’s words (bob cannot assign, dave cannot link)', async () => {
     const bob = await connectWithToken(t, 'Bob', 'cloud_api_token', 'bob');
     const res = await createDefect(bob.id, undefined, { assignee: BOB });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(422);
     const problem = Problem.parse(await res.json());
-    expect(problem.code).toBe('jira_rejected');
+    expect(problem.code).toBe('jira_rejected_request');
     expect(problem.detail).toContain(
       "assignee: Field 'assignee' cannot be set. It is not on the appropriate screen, or unknown.",
     );
     expect(problem.jira).toMatchObject({ status: 400 });
+    expect(problem.invalidFields?.map((f) => f.field)).toEqual(['body.assignee']);
 
     const dave = await connectWithToken(t, 'Dave', 'dc_pat', 'dave');
     const link = await callJiraApi(t, tool(), dave.id, '/issue-links', {
@@ -139,8 +140,9 @@ describe('whose grant the test tool’s Jira calls use', () => {
       inwardIssue: 'TB-1',
       outwardIssue: 'TB-2',
     });
+    expect(link.status).toBe(404);
     expect(Problem.parse(await link.json())).toMatchObject({
-      code: 'jira_rejected',
+      code: 'jira_not_found',
       jira: { status: 404, errorMessages: ["No Link Issue Permission for issue 'TB-2'."] },
     });
     const remote = await callJiraApi(t, tool(), dave.id, '/issues/TB-1/remote-links', {
@@ -148,7 +150,9 @@ describe('whose grant the test tool’s Jira calls use', () => {
       url: 'https://tests.example.test/1',
       title: 'Test 1',
     });
+    expect(remote.status).toBe(403);
     expect(Problem.parse(await remote.json())).toMatchObject({
+      code: 'jira_forbidden',
       jira: { status: 403, errorMessages: ['You do not have permission to link issues.'] },
     });
   });

@@ -121,9 +121,10 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
 
   it('searches users over several pages, and lists who can be assigned in a project', async () => {
     const pages = await collectPages<JiraUser>(t, tool(), id, '/users?query=ada&limit=40');
+    // Cloud's query search sees active users only; Data Center lists inactive ones too.
     const expected = [...(instance()?.users.values() ?? [])].filter(
       (u) =>
-        u.active &&
+        (u.active || !cloud) &&
         u.displayName
           .toLowerCase()
           .split(' ')
@@ -142,6 +143,62 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
     expect(assignable.status).toBe(200);
     const users = ((await assignable.json()) as { items: JiraUser[] }).items;
     expect(users.map((u) => u.displayName)).toContain(cloud ? 'Alice Admin' : 'DC Administrator');
+  });
+
+  it('tells people from apps and customers, and filters users by account type and activity', async () => {
+    const everyone = [...(instance()?.users.values() ?? [])];
+    const count = (keep: (u: (typeof everyone)[number]) => boolean) => everyone.filter(keep).length;
+    const people = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/users?accountType=atlassian&active=true&limit=100',
+    );
+    expect(people.items.every((u) => u.accountType === 'atlassian' && u.active)).toBe(true);
+    expect(people.items).toHaveLength(count((u) => u.accountType === 'atlassian' && u.active));
+    expect(new Set(people.items.map((u) => u.accountId ?? u.username)).size).toBe(
+      people.items.length,
+    );
+
+    const apps = await collectPages<JiraUser>(t, tool(), id, '/users?accountType=app&limit=5');
+    const customers = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/users?accountType=customer&limit=7',
+    );
+    const inactive = await collectPages<JiraUser>(t, tool(), id, '/users?active=false&limit=100');
+    expect(inactive.items.every((u) => !u.active)).toBe(true);
+    expect(inactive.items).toHaveLength(count((u) => !u.active));
+    if (cloud) {
+      expect(apps.items.length).toBeGreaterThan(0);
+      expect(apps.items.every((u) => u.accountType === 'app')).toBe(true);
+      expect(apps.items).toHaveLength(count((u) => u.accountType === 'app'));
+      expect(customers.items).toHaveLength(count((u) => u.accountType === 'customer'));
+      expect(customers.pages).toBeGreaterThan(1);
+      expect(new Set(customers.items.map((u) => u.accountId)).size).toBe(customers.items.length);
+      expect(customers.items.every((u) => u.accountType === 'customer')).toBe(true);
+      expect(customers.items.some((u) => !u.active)).toBe(true);
+      expect(inactive.items.some((u) => u.accountType !== 'atlassian')).toBe(true);
+    } else {
+      // Data Center has no account types: every user is a person.
+      expect(apps.items).toEqual([]);
+      expect(customers.items).toEqual([]);
+    }
+    const assignable = await collectPages<JiraUser>(
+      t,
+      tool(),
+      id,
+      '/projects/TB/assignable-users?accountType=atlassian&active=true&limit=50',
+    );
+    expect(assignable.items.length).toBeGreaterThan(0);
+    expect(assignable.items.every((u) => u.accountType === 'atlassian' && u.active)).toBe(true);
+
+    const bad = await call('/users?accountType=robot&active=maybe');
+    expect(bad.status).toBe(400);
+    expect(Problem.parse(await bad.json()).invalidFields?.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['query.accountType', 'query.active']),
+    );
   });
 
   it('searches issues by JQL across pages, without repeats, and reads one issue', async () => {
@@ -282,22 +339,52 @@ describe.each(CASES)('the test tool’s Jira API on $name, $store store', (deplo
     else expect(stored?.body).toBe('Failed in run 12\n\nSee log');
   });
 
-  it('returns Jira’s own words when Jira refuses a call', async () => {
+  it('answers the caller’s 4xx in Jira’s own words when Jira refuses what was asked', async () => {
     const res = await call('/issues', { project: 'TB', issueType: 'Nope', summary: 'x' });
-    expect(res.status).toBe(502);
+    expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const problem = Problem.parse(await res.json());
     expect(problem).toMatchObject({
-      code: 'jira_rejected',
+      code: 'jira_rejected_request',
       jira: { status: 400, errors: { issuetype: 'The issue type selected is invalid.' } },
     });
     expect(problem.detail).toContain('The issue type selected is invalid.');
+    expect(problem.invalidFields).toEqual([
+      { field: 'body.issueType', message: 'The issue type selected is invalid.' },
+    ]);
 
     const missing = await call('/issues/TB-99999');
+    expect(missing.status).toBe(404);
     expect(Problem.parse(await missing.json())).toMatchObject({
-      code: 'jira_rejected',
+      code: 'jira_not_found',
       jira: { status: 404 },
     });
+
+    const jql = await call('/issues/search', { jql: 'project = = TB', limit: 5 });
+    expect(jql.status).toBe(422);
+    const jqlProblem = Problem.parse(await jql.json());
+    expect(jqlProblem).toMatchObject({ code: 'jira_rejected_request', jira: { status: 400 } });
+    expect(jqlProblem.jira).toMatchObject({ errorMessages: [expect.any(String)] });
+    expect(jqlProblem.invalidFields?.[0]?.field).toBe('body.jql');
+
+    const project = await call('/projects/NOPE/issue-types');
+    expect(project.status).toBe(404);
+    expect(Problem.parse(await project.json()).code).toBe('jira_not_found');
+
+    const linkType = await call('/issue-links', {
+      type: 'No such link',
+      inwardIssue: 'TB-1',
+      outwardIssue: 'TB-2',
+    });
+    expect(linkType.status).toBeGreaterThanOrEqual(400);
+    expect(linkType.status).toBeLessThan(500);
+    expect(Problem.parse(await linkType.json()).jira).toMatchObject({
+      errorMessages: [expect.any(String)],
+    });
+    // A caller's mistake is no outage: logged below `error`.
+    const refused = t.logs.lines().filter((l) => String(l.code ?? '').startsWith('jira_'));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.map((l) => l.level).filter((level) => level === 'error')).toEqual([]);
   });
 
   it('names each bad field, never reaching Jira', async () => {

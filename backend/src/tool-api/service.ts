@@ -14,6 +14,7 @@ import type {
   JiraPageQuery,
   JiraProject,
   JiraUser,
+  JiraUserQuery,
   JiraVersion,
   LinkJiraIssuesRequest,
   RemoteLinkSaved,
@@ -33,6 +34,7 @@ import {
 import * as issues from '../jira/issues-api.ts';
 import { decodeCursor, decodeOffset, encodeCursor } from './cursor.ts';
 import { jiraTargetFor, type ToolApiDeps } from './endpoint.ts';
+import { rethrowCreateFields, rethrowJqlFields } from './jira-fields.ts';
 import {
   browseUrlOf,
   toIssue,
@@ -104,14 +106,25 @@ export async function listJiraVersions(
   return pageOf(page, toJiraVersion);
 }
 
+const userFilterOf = (query: JiraUserQuery) => ({
+  accountType: query.accountType,
+  active: query.active === undefined ? undefined : query.active === 'true',
+});
+
+/** A page of users; `accountType` and `active` filter (a filtered page may hold fewer). */
 export async function listJiraUsers(
   deps: ToolApiDeps,
   call: CallFor,
-  query: JiraFilteredPageQuery,
+  query: JiraUserQuery,
 ): Promise<Page<JiraUser>> {
   const target = await read(deps, call);
   const startAt = decodeOffset(query.cursor, 'query.cursor');
-  const page = await searchUsers(deps, target, { startAt, limit: query.limit, query: query.query });
+  const page = await searchUsers(
+    deps,
+    target,
+    { startAt, limit: query.limit, query: query.query },
+    userFilterOf(query),
+  );
   return pageOf(page, toJiraUser);
 }
 
@@ -119,15 +132,17 @@ export async function listAssignableJiraUsers(
   deps: ToolApiDeps,
   call: CallFor,
   project: string,
-  query: JiraFilteredPageQuery,
+  query: JiraUserQuery,
 ): Promise<Page<JiraUser>> {
   const target = await read(deps, call);
   const startAt = decodeOffset(query.cursor, 'query.cursor');
-  const page = await searchAssignableUsers(deps, target, project, {
-    startAt,
-    limit: query.limit,
-    query: query.query,
-  });
+  const page = await searchAssignableUsers(
+    deps,
+    target,
+    project,
+    { startAt, limit: query.limit, query: query.query },
+    userFilterOf(query),
+  );
   return pageOf(page, toJiraUser);
 }
 
@@ -152,7 +167,9 @@ export async function searchJiraIssues(
       invalidFields: [{ field: 'body.cursor', message: 'is not a cursor of this search' }],
     });
   }
-  const page = await issues.searchIssues(deps, target, request.jql, request.limit, from);
+  const page = await issues
+    .searchIssues(deps, target, request.jql, request.limit, from)
+    .catch(rethrowJqlFields);
   return {
     items: page.issues.map((issue) => toIssueSummary(target, issue)),
     nextCursor: encodeCursor(page.next),
@@ -174,7 +191,7 @@ export async function createJiraIssue(
   request: CreateJiraIssueRequest,
 ): Promise<JiraIssueCreated> {
   const target = await write(deps, call);
-  const created = await issues.createIssue(deps, target, request);
+  const created = await issues.createIssue(deps, target, request).catch(rethrowCreateFields);
   deps.logger.info(
     { connectionId: call.connectionId, issue: created.key, grant: target.grant },
     'jira issue created',

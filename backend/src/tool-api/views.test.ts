@@ -46,16 +46,21 @@ describe('plain text of Jira rich text', () => {
 
 describe('users', () => {
   it('shows a Cloud user by accountId and a Data Center user by username', () => {
-    expect(toJiraUser({ accountId: 'a1', displayName: 'A', active: true })).toEqual({
+    expect(
+      toJiraUser({ accountId: 'a1', accountType: 'app', displayName: 'A', active: true }),
+    ).toEqual({
       accountId: 'a1',
       username: null,
       displayName: 'A',
       emailAddress: null,
+      accountType: 'app',
       active: true,
     });
+    expect(toJiraUser({ accountId: 'a2', accountType: 'robot' }).accountType).toBe('unknown');
     expect(toJiraUser({ name: 'dave', key: 'JIRAUSER10001', displayName: 'Dave' })).toMatchObject({
       accountId: null,
       username: 'dave',
+      accountType: 'atlassian',
     });
   });
 });

@@ -5,7 +5,12 @@ import type {
   JiraUser,
   JiraVersion,
 } from '@testbridge/shared/api/tool-api';
-import type { JiraProjectBody, JiraUserBody, VersionBody } from '../jira/catalog-api.ts';
+import {
+  accountTypeOf,
+  type JiraProjectBody,
+  type JiraUserBody,
+  type VersionBody,
+} from '../jira/catalog-api.ts';
 import type { IssueBody } from '../jira/issues-api.ts';
 import { fromJiraWikiText } from '../jira/text.ts';
 import type { JiraTarget } from './endpoint.ts';
@@ -17,6 +22,7 @@ export function toJiraUser(user: JiraUserBody): JiraUser {
     username: user.accountId ? null : (user.name ?? null),
     displayName: user.displayName ?? user.name ?? user.accountId ?? '',
     emailAddress: user.emailAddress ?? null,
+    accountType: accountTypeOf(user),
     active: user.active ?? true,
   };
 }

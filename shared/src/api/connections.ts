@@ -50,13 +50,33 @@ export const CreateConnectionRequest = z
   .strict();
 export type CreateConnectionRequest = z.infer<typeof CreateConnectionRequest>;
 
+/**
+ * One check. Permission checks name the `permission` (Jira's key); per-project checks
+ * (`project:TB:permission:CREATE_ISSUES`, `project:TB` when the project cannot be read) also
+ * the `projectKey`.
+ */
 export const DiagnosticCheck = z.object({
   name: z.string(),
   result: z.enum(['pass', 'warn', 'fail']),
   detail: z.string(),
   hint: z.string().optional(),
+  projectKey: z.string().optional(),
+  permission: z.string().optional(),
 });
 export type DiagnosticCheck = z.infer<typeof DiagnosticCheck>;
+
+/**
+ * `POST …/{id}/diagnostics` body (optional): the Jira projects to check permissions in. Without
+ * it, the projects mapped to the connection (none until mappings exist) are checked.
+ */
+export const RunDiagnosticsRequest = z.strictObject({
+  projectKeys: z
+    .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,254}$/, 'is not a Jira project key'))
+    .min(1)
+    .max(50)
+    .optional(),
+});
+export type RunDiagnosticsRequest = z.infer<typeof RunDiagnosticsRequest>;
 
 export const ConnectionDiagnostics = z.object({
   ranAt: z.iso.datetime(),

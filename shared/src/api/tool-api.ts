@@ -42,12 +42,32 @@ export type JiraFilteredPageQuery = z.infer<typeof JiraFilteredPageQuery>;
 const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
+/**
+ * What kind of account a user is (Jira Cloud's `accountType`): a person (`atlassian`), an app or
+ * bot (`app`), a Jira Service Management customer (`customer`); `unknown` as Jira says it.
+ * Data Center has no account types: its users are `atlassian`.
+ */
+export const JiraAccountType = z.enum(['atlassian', 'app', 'customer', 'unknown']);
+export type JiraAccountType = z.infer<typeof JiraAccountType>;
+
+/**
+ * A user search: a page, a name/e-mail prefix, and filters on the account type and on whether
+ * the account is active (`?accountType=atlassian&active=true` leaves out apps, customers and
+ * deactivated people). Without `active`, inactive users are listed too where Jira lists them.
+ */
+export const JiraUserQuery = JiraFilteredPageQuery.extend({
+  accountType: JiraAccountType.optional(),
+  active: z.enum(['true', 'false']).optional(),
+});
+export type JiraUserQuery = z.infer<typeof JiraUserQuery>;
+
 /** A Jira user: `accountId` on Cloud, `username` (and no accountId) on Data Center. */
 export const JiraUser = z.object({
   accountId: z.string().nullable(),
   username: z.string().nullable(),
   displayName: z.string(),
   emailAddress: z.string().nullable(),
+  accountType: JiraAccountType,
   active: z.boolean(),
 });
 export type JiraUser = z.infer<typeof JiraUser>;

@@ -126,6 +126,25 @@ describe('mypermissions', () => {
     });
   });
 
+  it('answers per project: Bob may create issues in TB but not in WEB, Dave not in DCP', async () => {
+    const kit = createRestTestKit();
+    const held = async (res: Response) =>
+      ((await readObject(res)).permissions as Record<string, { havePermission: boolean }>)
+        .CREATE_ISSUES?.havePermission;
+    const ask = (key: string) =>
+      `/rest/api/3/mypermissions?projectKey=${key}&permissions=CREATE_ISSUES`;
+    expect(await held(await kit.site('bob', ask('TB')))).toBe(true);
+    expect(await held(await kit.site('bob', ask('WEB')))).toBe(false);
+    expect(
+      await held(await kit.site('bob', '/rest/api/3/mypermissions?permissions=CREATE_ISSUES')),
+    ).toBe(true);
+    expect(await held(await kit.site('alice', ask('WEB')))).toBe(true);
+    const dc = (key: string) =>
+      `/rest/api/2/mypermissions?projectKey=${key}&permissions=CREATE_ISSUES`;
+    expect(await held(await kit.dc('dave', dc('TB')))).toBe(true);
+    expect(await held(await kit.dc('dave', dc('DCP')))).toBe(false);
+  });
+
   it('refuses an unknown permission key and an unknown project', async () => {
     const kit = createRestTestKit();
     expect((await kit.site('alice', '/rest/api/3/mypermissions?permissions=FLY')).status).toBe(400);

@@ -64,7 +64,7 @@ const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'Australia/Syd
 export const CLOUD_USERS = {
   /** Site admin on both sites, every permission. The consent pages log in as her by default. */
   alice: { email: 'alice@acme.test', displayName: 'Alice Admin' },
-  /** acme only; lacks ASSIGN_ISSUES and LINK_ISSUES (for permission diagnostics). */
+  /** acme only; lacks ASSIGN_ISSUES and LINK_ISSUES, and CREATE_ISSUES in WEB (for diagnostics). */
   bob: { email: 'bob@acme.test', displayName: 'Bob Limited' },
   /** globex only, ordinary permissions. */
   carol: { email: 'carol@globex.test', displayName: 'Carol Globex' },
@@ -74,7 +74,7 @@ export const CLOUD_USERS = {
 export const DC_USERS = {
   /** Jira administrator with every permission. */
   admin: { username: 'admin', displayName: 'DC Administrator' },
-  /** Lacks ASSIGN_ISSUES and LINK_ISSUES. */
+  /** Lacks ASSIGN_ISSUES and LINK_ISSUES, and CREATE_ISSUES in DCP. */
   dave: { username: 'dave', displayName: 'Dave Limited' },
   erin: { username: 'erin', displayName: 'Erin Engineer' },
 } as const;
@@ -133,13 +133,40 @@ export function seedCloudAccounts(rng: Rng): {
         username: local,
         emailAddress: `${local}@example.test`,
         displayName: `${first} ${last}`,
-        // Some inactive users and a few app accounts, as real directories have.
-        active: i % 37 !== 0,
+        // Some inactive users and a few app accounts (one of them removed), as real directories have.
+        active: i % 37 !== 0 && i !== 1000,
         accountType: i % 250 === 0 ? 'app' : 'atlassian',
       }),
     );
   }
   return { named, others };
+}
+
+/** How many Jira Service Management customers the acme site has (some of them deactivated). */
+export const CUSTOMER_COUNT = 30;
+
+/**
+ * Customer accounts (`accountType: customer`, `qm:` account ids as JSM portal-only customers
+ * have): in the site's directory, with no Jira permission. Made without the seed's RNG, so the
+ * rest of the seeded world stays as it was.
+ */
+export function seedCustomerAccounts(): User[] {
+  const customers: User[] = [];
+  for (let i = 1; i <= CUSTOMER_COUNT; i++) {
+    const n = String(i).padStart(4, '0');
+    customers.push({
+      id: `qm:5e1c0f2a-7d3b-4c8e-9a61-00000000${n}:${n}`,
+      username: `customer.${i}`,
+      emailAddress: `customer.${i}@customers.example.test`,
+      displayName: `Portal Customer ${i}`,
+      active: i % 6 !== 0,
+      accountType: 'customer',
+      timeZone: 'UTC',
+      locale: 'en_US',
+      groups: [],
+    });
+  }
+  return customers;
 }
 
 /** Data Center users: user keys `JIRAUSER<n>`, login names as given. */

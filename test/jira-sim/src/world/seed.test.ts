@@ -44,6 +44,15 @@ describe('seeded world', () => {
     expect(world.dc.users.size).toBeGreaterThan(2500);
   });
 
+  it('has app, customer and deactivated accounts on acme, as real directories do', () => {
+    const users = [...must(build().sites.get('acme')).users.values()];
+    const kinds = (type: string, active: boolean) =>
+      users.filter((u) => u.accountType === type && u.active === active).length;
+    for (const type of ['atlassian', 'app', 'customer'])
+      for (const active of [true, false])
+        expect(kinds(type, active), `${type} ${active}`).toBeGreaterThan(0);
+  });
+
   it('seeds projects with dozens of issues and released and unreleased versions', () => {
     const acme = must(build().sites.get('acme'));
     expect([...acme.projects.values()].map((p) => p.key)).toEqual(['TB', 'WEB', 'OPS']);

@@ -9,8 +9,15 @@ import {
 } from './permissions.ts';
 import type { ProjectSeed } from './seed-projects.ts';
 import { seedContent } from './seed-projects.ts';
-import { seedCloudAccounts, seedDcUsers } from './seed-users.ts';
-import type { CloudSite, DataCenterInstance, User, UserPermissions, World } from './types.ts';
+import { seedCloudAccounts, seedCustomerAccounts, seedDcUsers } from './seed-users.ts';
+import type {
+  CloudSite,
+  DataCenterInstance,
+  ProjectPermission,
+  User,
+  UserPermissions,
+  World,
+} from './types.ts';
 
 /** The seed used when none is given. */
 export const DEFAULT_SEED = 4010;
@@ -51,6 +58,22 @@ function addMember(
 ): void {
   instance.users.set(user.id, user);
   instance.permissions.set(user.id, permissions);
+}
+
+/** Takes one permission from a user in one project, keeping what they hold elsewhere. */
+function withoutInProject(
+  instance: CloudSite | DataCenterInstance,
+  user: User,
+  projectKey: string,
+  permission: ProjectPermission,
+): void {
+  const permissions = instance.permissions.get(user.id);
+  const project = [...instance.projects.values()].find((p) => p.key === projectKey);
+  if (!permissions || !project)
+    throw new Error(`cannot restrict ${user.username} in ${projectKey}`);
+  const inProject = new Set(permissions.byProject.get(project.id) ?? permissions.project);
+  inProject.delete(permission);
+  permissions.byProject.set(project.id, inProject);
 }
 
 function createSite(name: 'acme' | 'globex', cloudId: string, baseUrl: string): CloudSite {
@@ -98,6 +121,11 @@ export function createWorld(options: WorldOptions): World {
     addMember(acme, user, createStandardPermissions());
     if (index < 400) addMember(globex, user, createStandardPermissions());
   });
+  // Service-desk customers are in acme's directory, holding no Jira permission.
+  for (const customer of seedCustomerAccounts()) {
+    accounts.set(customer.id, customer);
+    addMember(acme, customer, { global: new Set(), project: new Set(), byProject: new Map() });
+  }
 
   const dcPeople = seedDcUsers(rng);
   addMember(dc, dcPeople.named.admin, createAdminPermissions());
@@ -117,6 +145,10 @@ export function createWorld(options: WorldOptions): World {
     dcPeople.named.erin,
     ...dcPeople.others,
   ]);
+  // Bob (acme) and Dave (DC) may browse WEB and DCP but not create issues there, so diagnostics
+  // per project (`mypermissions?projectKey=`) have a project to fail on.
+  withoutInProject(acme, cloud.named.bob, 'WEB', 'CREATE_ISSUES');
+  withoutInProject(dc, dcPeople.named.dave, 'DCP', 'CREATE_ISSUES');
 
   return {
     sites: new Map([
