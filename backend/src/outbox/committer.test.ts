@@ -67,7 +67,7 @@ describe.each(STORE_KINDS)('outbox group commit on %s', (kind) => {
   });
 
   it('never makes an id twice, even when group commits make ids out of clock order', async () => {
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });
