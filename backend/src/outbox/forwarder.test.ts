@@ -288,13 +288,19 @@ describe('outbox forwarder', () => {
     const together = new Promise<void>((resolve) => {
       release = resolve;
     });
+    /** Failures recorded so far (rescheduled items note why). */
+    const recorded = async () =>
+      (await listOutboxItems(t.deps, { limit: 10 })).filter((row) => row.lastError !== null).length;
     const sender: OutboxSender = {
       kind: 'test.kind',
       maxBatch: 1,
       async send() {
         arrived += 1;
+        const turn = arrived;
         if (arrived === 4) release();
+        // All four are in flight at once; their failures come back one after another.
         await together;
+        while ((await recorded()) < turn - 1) await new Promise((resolve) => setImmediate(resolve));
         return { type: 'unavailable', message: 'Jira answered 503' };
       },
     };
