@@ -57,14 +57,22 @@ describe.each(STORE_KINDS)('a restart between commit and delivery on %s', (store
     const [id] = await b.eventIds(
       await b.postJira('builds', onKnownIssue(jenkinsPayload('build'))),
     );
+    let reached: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
     const dying: OutboxSender = {
       kind: 'jira.builds',
       maxBatch: 100,
-      send: () => new Promise<SendOutcome>(() => undefined),
+      send: () => {
+        reached();
+        return new Promise<SendOutcome>(() => undefined);
+      },
     };
     // Killed: its lease is never renewed.
     void drainOutbox(b.t.deps, [dying], { timers: { every: () => () => undefined } });
-    await expect.poll(async () => (await b.event(String(id))).status).toBe('delivering');
+    await started;
+    expect((await b.event(String(id))).status).toBe('delivering');
     const deps = await restart();
     // What startForwarder does first.
     await resumeOutboxDeliveries(deps);

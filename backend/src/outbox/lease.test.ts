@@ -17,11 +17,22 @@ function manualTimers() {
   return { timers, fire: () => Promise.all([...ticks].map((tick) => tick())), ticks };
 }
 
-const hanging: OutboxSender = {
-  kind: 'test.kind',
-  maxBatch: 100,
-  send: () => new Promise<SendOutcome>(() => undefined),
-};
+/** A sender that never answers; `started` settles once a batch reached it (it is `delivering`). */
+function hangingSender() {
+  let reached: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const sender: OutboxSender = {
+    kind: 'test.kind',
+    maxBatch: 100,
+    send: () => {
+      reached();
+      return new Promise<SendOutcome>(() => undefined);
+    },
+  };
+  return { sender, started };
+}
 
 function recordingSender() {
   const sent: string[] = [];
@@ -56,8 +67,10 @@ describe.each(STORE_KINDS)('outbox leases after a crash on %s', (kind) => {
   };
   const delivering = async (id: string) => {
     const dead = manualTimers();
-    void drainOutbox(t.deps, [hanging], { timers: dead.timers });
-    await expect.poll(async () => (await getOutboxItem(t.deps, id)).status).toBe('delivering');
+    const hanging = hangingSender();
+    void drainOutbox(t.deps, [hanging.sender], { timers: dead.timers });
+    await hanging.started;
+    expect((await getOutboxItem(t.deps, id)).status).toBe('delivering');
   };
 
   it('a killed delivery holds its items for one short lease (30 s), not two minutes', async () => {
@@ -75,8 +88,10 @@ describe.each(STORE_KINDS)('outbox leases after a crash on %s', (kind) => {
   it("renews a live delivery's lease, so another replica never takes it over", async () => {
     const id = await enqueue();
     const live = manualTimers();
-    void drainOutbox(t.deps, [hanging], { timers: live.timers });
-    await expect.poll(async () => (await getOutboxItem(t.deps, id)).status).toBe('delivering');
+    const hanging = hangingSender();
+    void drainOutbox(t.deps, [hanging.sender], { timers: live.timers });
+    await hanging.started;
+    expect((await getOutboxItem(t.deps, id)).status).toBe('delivering');
     const { sender, sent } = recordingSender();
     for (let second = 0; second < 120; second += 10) {
       t.clock.advance(10_000);
