@@ -168,16 +168,22 @@ describe('outbox forwarder', () => {
 
   it('takes over items whose forwarder died mid-delivery once the lease runs out', async () => {
     const [id] = await enqueue(1);
+    let reached: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
     const hang: OutboxSender = {
       kind: 'test.kind',
       maxBatch: 100,
-      send: () => new Promise<SendOutcome>(() => undefined),
+      send: () => {
+        reached();
+        return new Promise<SendOutcome>(() => undefined);
+      },
     };
     // Its lease is never renewed: the process is gone.
     void drainOutbox(t.deps, [hang], { leaseMs: 60_000, timers: { every: () => () => undefined } });
-    await expect
-      .poll(async () => (await getOutboxItem(t.deps, String(id))).status)
-      .toBe('delivering');
+    await started;
+    expect((await getOutboxItem(t.deps, String(id))).status).toBe('delivering');
     const { sender, batches } = scriptedSender();
     await drainOutbox(t.deps, [sender]);
     expect(batches).toHaveLength(0);
