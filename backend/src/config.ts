@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().default(72),
   OUTBOX_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  OUTBOX_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(3600).default(10),
 });
 
 /**
@@ -87,8 +88,11 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   shutdownGraceMs: number;
-  /** When an outbox item becomes a dead letter, and how long settled items stay listed. */
-  outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number };
+  /**
+   * When an outbox item becomes a dead letter, how long settled items stay listed, and the
+   * longest wait between tries of a failing target.
+   */
+  outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number; backoffCapMs: number };
 }
 
 /** Every bad variable at once, by name. */
@@ -143,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
       maxAgeMs: e.OUTBOX_MAX_AGE_HOURS * 3_600_000,
       retentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
+      backoffCapMs: e.OUTBOX_BACKOFF_CAP_SECONDS * 1000,
     },
   };
 }

@@ -23,13 +23,18 @@ import { type JiraAnswer, judgeItems, type SentItem } from './verdicts.ts';
 
 type SenderDeps = Pick<Deps, 'store' | 'sealer' | 'clock' | 'fetch' | 'config' | 'logger'>;
 
-function outcomeOf(failure: SoftwareApiFailure): SendOutcome {
+/** The outcome of a failed request; `settled`: the items judged by the batch's earlier requests. */
+function outcomeOf(
+  failure: SoftwareApiFailure,
+  settled: ReadonlyMap<string, ItemVerdict>,
+): SendOutcome {
   switch (failure.kind) {
     case 'rate_limited':
       return {
         type: 'rate_limited',
         retryAfterMs: failure.retryAfterMs ?? 10_000,
         message: failure.message,
+        settled,
       };
     case 'unreachable':
     case 'unavailable':
@@ -37,19 +42,29 @@ function outcomeOf(failure: SoftwareApiFailure): SendOutcome {
         type: 'unavailable',
         message: failure.message,
         retryAfterMs: 'retryAfterMs' in failure ? failure.retryAfterMs : undefined,
+        settled,
       };
     case 'malformed':
-      return { type: 'malformed', message: failure.message, detail: { errors: failure.messages } };
+      return {
+        type: 'malformed',
+        message: failure.message,
+        detail: { errors: failure.messages },
+        settled,
+      };
     case 'unauthorized':
-      return { type: 'unauthorized', message: failure.message };
+      return { type: 'unauthorized', message: failure.message, settled };
     case 'refused':
-      return { type: 'unavailable', message: failure.message };
+      return { type: 'unavailable', message: failure.message, settled };
   }
 }
 
-/** Parses stored items; unreadable ones are rejected, a later update of the same key supersedes. */
+/**
+ * Parses stored items; unreadable ones are rejected (`verdicts`), a later update of the same key
+ * supersedes (`superseded`, by key: settled once the newest update was judged).
+ */
 function prepare(kind: DevopsKind, items: readonly OutboxItem[]) {
   const verdicts = new Map<string, ItemVerdict>();
+  const superseded = new Map<string, [string, ItemVerdict][]>();
   const latest = new Map<string, SentItem>();
   for (const item of items) {
     const parsed = (kind === 'build' ? StoredBuild : StoredDeployment).safeParse(
@@ -65,18 +80,25 @@ function prepare(kind: DevopsKind, items: readonly OutboxItem[]) {
     }
     const data = parsed.data;
     const key = 'buildNumber' in data.item ? buildKeyOf(data.item) : deploymentKeyOf(data.item);
+    const text = keyText(key);
     const sent: SentItem = { id: item.id, key, stored: data };
-    const earlier = latest.get(keyText(key));
+    const earlier = latest.get(text);
     const newer =
       !earlier || data.item.updateSequenceNumber >= earlier.stored.item.updateSequenceNumber;
     const [kept, dropped] = newer ? [sent, earlier] : [earlier, sent];
-    latest.set(keyText(key), kept);
+    latest.set(text, kept);
     if (dropped) {
-      verdicts.set(dropped.id, {
-        status: 'delivered',
-        verdict: 'superseded',
-        explanation: `A newer update of it (updateSequenceNumber ${kept.stored.item.updateSequenceNumber}) was sent to Jira in its place.`,
-      });
+      superseded.set(text, [
+        ...(superseded.get(text) ?? []),
+        [
+          dropped.id,
+          {
+            status: 'delivered',
+            verdict: 'superseded',
+            explanation: `A newer update of it (updateSequenceNumber ${kept.stored.item.updateSequenceNumber}) was sent to Jira in its place.`,
+          },
+        ],
+      ]);
     }
   }
   // One request per distinct envelope (Jira applies properties to the whole request).
@@ -88,7 +110,7 @@ function prepare(kind: DevopsKind, items: readonly OutboxItem[]) {
     ]);
     requests.set(envelope, [...(requests.get(envelope) ?? []), sent]);
   }
-  return { verdicts, requests: [...requests.values()] };
+  return { verdicts, superseded, requests: [...requests.values()] };
 }
 
 async function post(
@@ -165,7 +187,8 @@ function createSender(deps: SenderDeps, kind: DevopsKind): OutboxSender {
           message: 'Its DevOps site was deleted before it could be delivered.',
         };
       }
-      const { verdicts, requests } = prepare(kind, items);
+      // Verdicts so far: when a later request fails, the items Jira already judged keep theirs.
+      const { verdicts, superseded, requests } = prepare(kind, items);
       for (const batch of requests) {
         const result = await postWithToken(deps, kind, site, batch);
         if (!result.ok) {
@@ -176,10 +199,16 @@ function createSender(deps: SenderDeps, kind: DevopsKind): OutboxSender {
               `Jira refused the site's OAuth credentials: ${result.failure.message}`,
             );
           }
-          return outcomeOf(result.failure);
+          return outcomeOf(result.failure, verdicts);
         }
-        for (const [id, verdict] of judgeItems(noun, batch, result.value))
+        for (const [id, verdict] of judgeItems(noun, batch, result.value)) {
           verdicts.set(id, verdict);
+        }
+        for (const sent of batch) {
+          for (const [id, verdict] of superseded.get(keyText(sent.key)) ?? []) {
+            verdicts.set(id, verdict);
+          }
+        }
       }
       return { type: 'delivered', verdicts };
     },

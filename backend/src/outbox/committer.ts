@@ -6,7 +6,8 @@ import { enqueueOutboxItems, type NewOutboxItem } from './service.ts';
  * Group commit: items handed in by concurrent requests during one turn of the event loop are
  * committed in one transaction. Each caller's promise settles only after that transaction
  * committed, so "accepted" still means "durable"; what is saved is the per-transaction cost
- * (SQLite's WAL commit, PostgreSQL's fsync) for every request but one.
+ * (SQLite's WAL commit, PostgreSQL's fsync) for every request but one. If the shared transaction
+ * fails, each request is committed again on its own, so one request never fails the others.
  */
 export interface OutboxCommitter {
   /** One id per item, in order (an earlier item's id for a duplicate dedupe key). */
@@ -28,23 +29,31 @@ export function outboxCommitterFor(deps: Pick<Deps, 'store' | 'clock'>): OutboxC
   let queue: Waiting[] = [];
   let scheduled = false;
 
+  const write = (items: readonly NewOutboxItem[]) => {
+    const now = deps.clock.now();
+    return deps.store.transaction((tx) => enqueueOutboxItems(deps.store, tx, items, now));
+  };
+
   async function flush(): Promise<void> {
     scheduled = false;
     const batch = queue;
     queue = [];
     try {
-      const items = batch.flatMap((waiting) => waiting.items);
-      const now = deps.clock.now();
-      const ids = await deps.store.transaction((tx) =>
-        enqueueOutboxItems(deps.store, tx, items, now),
-      );
+      const ids = await write(batch.flatMap((waiting) => waiting.items));
       let offset = 0;
       for (const waiting of batch) {
         waiting.resolve(ids.slice(offset, offset + waiting.items.length));
         offset += waiting.items.length;
       }
     } catch (error) {
-      for (const waiting of batch) waiting.reject(error);
+      if (batch.length === 1) {
+        batch[0]?.reject(error);
+        return;
+      }
+      // One request's items must not fail the others: each request commits on its own.
+      await Promise.all(
+        batch.map((waiting) => write(waiting.items).then(waiting.resolve, waiting.reject)),
+      );
     }
   }
 

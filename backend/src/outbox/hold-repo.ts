@@ -1,8 +1,9 @@
 import type { Statement } from 'better-sqlite3';
-import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or } from 'drizzle-orm';
 import { type Db, type Store, sqliteConnectionOf, type Tables } from '../db/store.ts';
 
 export type OutboxHoldRow = Tables['outboxHolds']['$inferSelect'];
+export type OutboxHoldCause = OutboxHoldRow['cause'];
 
 /** SQLite: the hold in force on one target (asked at every group commit, so prepared once). */
 const HOLD_IN_FORCE =
@@ -20,7 +21,12 @@ export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
       return rows[0];
     },
     /** Holds a target (until null: until released) and defers its pending items past the hold. */
-    async hold(db: Db, row: OutboxHoldRow, deferUntil: Date): Promise<void> {
+    async hold(
+      db: Db,
+      input: Omit<OutboxHoldRow, 'cause'> & { cause?: OutboxHoldCause },
+      deferUntil: Date,
+    ): Promise<void> {
+      const row = { ...input, cause: input.cause ?? 'unavailable' };
       await db
         .insert(h)
         .values(row)
@@ -30,6 +36,7 @@ export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
             until: row.until,
             reason: row.reason,
             failures: row.failures,
+            cause: row.cause,
             updatedAt: row.updatedAt,
           },
         });
@@ -76,6 +83,34 @@ export function createOutboxHoldRepo(store: Pick<Store, 'tables'>) {
     /** Forgets a target's failure count after a success (an open-ended hold stays). */
     async clearFailures(db: Db, target: string): Promise<void> {
       await db.delete(h).where(and(eq(h.target, target), isNotNull(h.until)));
+    },
+    /**
+     * After a delivery that started at `startedAt` succeeded, the target is reachable: a timed
+     * hold is lifted and the target's waiting items are due now, unless it is a 429's hold set
+     * while the delivery was in flight (Retry-After is kept). Returns whether one was lifted.
+     */
+    async releaseAfterSuccess(
+      db: Db,
+      target: string,
+      startedAt: Date,
+      now: Date,
+    ): Promise<boolean> {
+      const rows = await db
+        .delete(h)
+        .where(
+          and(
+            eq(h.target, target),
+            isNotNull(h.until),
+            or(ne(h.cause, 'rate_limited'), lt(h.updatedAt, startedAt)),
+          ),
+        )
+        .returning({ target: h.target });
+      if (rows.length === 0) return false;
+      await db
+        .update(t)
+        .set({ nextAttemptAt: now })
+        .where(and(eq(t.target, target), eq(t.status, 'pending'), gt(t.nextAttemptAt, now)));
+      return true;
     },
     /** Moves a held target's items that fell due (arrived during the hold) past the hold. */
     async deferDue(db: Db, target: string, now: Date, until: Date): Promise<void> {

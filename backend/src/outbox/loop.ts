@@ -18,8 +18,9 @@ export interface ForwarderLoop {
 }
 
 /**
- * Starts the forwarder in the background (main.ts does, and stops it on shutdown). Uses real
- * timers for its pauses; tests drive a forwarder step by step with `drainOutbox` instead.
+ * Starts the forwarder in the background (main.ts does, and stops it on shutdown), first taking
+ * back what a stopped process left `delivering` (`resume`). Uses real timers for its pauses;
+ * tests drive a forwarder step by step with `drainOutbox` and `resumeOutboxDeliveries` instead.
  */
 export function startForwarder(
   deps: ForwarderDeps,
@@ -28,7 +29,7 @@ export function startForwarder(
 ): ForwarderLoop {
   const forwarder = createForwarder(deps, senders, options);
   const idleMs = options.idleMs ?? 250;
-  const leaseCheckEveryMs = options.leaseCheckEveryMs ?? 10_000;
+  const leaseCheckEveryMs = options.leaseCheckEveryMs ?? 5_000;
   // Expiry scans the pending backlog, which is large only during long outages: every 10 minutes.
   const sweepEveryMs = options.sweepEveryMs ?? 600_000;
   let stopping = false;
@@ -44,7 +45,17 @@ export function startForwarder(
       sleepers.add(done);
     });
 
+  // Items a killed process left `delivering` are taken back before any pass claims.
+  const resumed = forwarder.resume().then(
+    (released) => {
+      if (released > 0)
+        deps.logger.info({ released }, 'outbox deliveries of a stopped process resumed');
+    },
+    (error: unknown) => deps.logger.error({ err: error }, 'outbox resume failed'),
+  );
+
   async function worker(index: number): Promise<void> {
+    await resumed;
     let lastSweep = 0;
     let lastLeaseCheck = 0;
     while (!stopping) {

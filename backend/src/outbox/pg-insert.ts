@@ -10,7 +10,7 @@ const times = (rows: NewRow[], pick: (row: NewRow) => Date | null | undefined) =
 
 /**
  * Inserts outbox rows on PostgreSQL as one statement with one array per column (`unnest`),
- * skipping existing dedupe keys: 18 parameters however many rows a group commit brings, instead of
+ * skipping existing dedupe keys (and, defensively, ids taken already): 18 parameters however many rows a group commit brings, instead of
  * building and binding 18 per row (and chunking under the 65,535-parameter limit). Returns the
  * rows inserted. `repo.test.ts` round-trips every column through it.
  */
@@ -32,7 +32,7 @@ export async function insertRowsOnPostgres(
       ${text(rows, (r) => r.explanation)}::text[], ${text(rows, (r) => r.detail)}::text[],
       ${text(rows, (r) => r.lastError)}::text[], ${times(rows, (r) => r.createdAt)}::timestamptz[],
       ${times(rows, (r) => r.updatedAt)}::timestamptz[], ${times(rows, (r) => r.settledAt)}::timestamptz[])
-    ON CONFLICT (dedupe_key) DO NOTHING
+    ON CONFLICT DO NOTHING
     RETURNING id, dedupe_key`,
   );
   return result.rows.map((row) => ({ id: row.id, dedupeKey: row.dedupe_key }));

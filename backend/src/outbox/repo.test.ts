@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../db/store.ts';
 import { createTestStoreOptions, STORE_KINDS } from '../testing/index.ts';
 import { createOutboxRepo, type NewOutboxRow, type OutboxRepo } from './repo.ts';
-import { enqueueOutboxItems, UNTIL_RELEASED } from './service.ts';
+import { enqueueOutboxItems, newOutboxId, UNTIL_RELEASED } from './service.ts';
 
 const t0 = new Date('2026-01-15T09:00:00.000Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -151,6 +151,55 @@ describe.each(STORE_KINDS)('outbox repo on %s', (kind) => {
     await store.transaction((tx) => repo.releaseHold(tx, 'held', later(30)));
     expect(await dueAt(held)).toEqual(later(30));
     expect(await claim(store, 'held', 'me', 100, later(30))).toHaveLength(1);
+  });
+
+  it('gives an item a new id when its id is taken already, instead of failing the commit', async () => {
+    // The id the next call will make: same time and tag, the counter one on.
+    const probe = newOutboxId(later(40));
+    const next = `${probe.slice(0, 14)}${(Number.parseInt(probe.slice(14, 19), 36) + 1).toString(36).padStart(5, '0')}${probe.slice(19)}`;
+    await store.transaction((tx) => repo.insertMany(tx, [row('site-t', { id: next })]));
+    expect(
+      await store.transaction((tx) => repo.insertMany(tx, [row('site-t', { id: next })])),
+    ).toEqual([]);
+    const [id, keyed] = await store.transaction((tx) =>
+      enqueueOutboxItems(
+        store,
+        tx,
+        [
+          { kind: 'test.kind', target: 'site-t', payload: '{"n":"a"}' },
+          { kind: 'test.kind', target: 'site-t', dedupeKey: 'taken-k', payload: '{"n":"b"}' },
+        ],
+        later(40),
+      ),
+    );
+    expect(id).not.toBe(next);
+    expect((await repo.findById(store.db, String(id)))?.payload).toBe('{"n":"a"}');
+    expect((await repo.findById(store.db, String(keyed)))?.dedupeKey).toBe('taken-k');
+  });
+
+  it('lifts a timed hold after a success, a 429 only when it was set before the delivery began', async () => {
+    const hold = (target: string, cause: 'unavailable' | 'rate_limited', updatedAt: Date) =>
+      store.transaction((tx) =>
+        repo.hold(
+          tx,
+          { target, until: later(60_000), reason: 'x', failures: 1, cause, updatedAt },
+          later(60_000),
+        ),
+      );
+    await store.transaction((tx) => repo.insertMany(tx, [row('a'), row('b'), row('c')]));
+    await hold('a', 'unavailable', later(10));
+    await hold('b', 'rate_limited', later(10));
+    await hold('c', 'rate_limited', later(5));
+    const release = (target: string) =>
+      store.transaction((tx) => repo.releaseAfterSuccess(tx, target, later(8), later(20)));
+    expect(await release('a')).toBe(true);
+    expect(await release('b')).toBe(false);
+    expect(await release('c')).toBe(true);
+    const due = await repo.nextDueGroup(store.db, later(20), ['test.kind']);
+    expect(due?.target).not.toBe('b');
+    expect(await claim(store, 'a', 'me', 100, later(20))).toHaveLength(1);
+    expect(await claim(store, 'c', 'me', 100, later(20))).toHaveLength(1);
+    expect(await claim(store, 'b', 'me', 100, later(20))).toHaveLength(0);
   });
 
   it('inserts thousands of rows at once (group commit) within the parameter limits', async () => {

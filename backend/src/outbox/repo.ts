@@ -83,12 +83,25 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
         .orderBy(desc(t.id))
         .limit(filter.limit);
     },
-    /** Items whose lease ran out (their forwarder died) become pending again. */
-    async releaseExpiredLeases(db: Db, now: Date): Promise<number> {
+    /**
+     * Items whose lease ran out by `expiredBy` (default `now`: their forwarder died) become
+     * pending again.
+     */
+    async releaseExpiredLeases(db: Db, now: Date, expiredBy: Date = now): Promise<number> {
       const rows = await db
         .update(t)
         .set({ status: 'pending', leaseOwner: null, leaseExpiresAt: null, updatedAt: now })
-        .where(and(eq(t.status, 'delivering'), lte(t.leaseExpiresAt, now)))
+        .where(and(eq(t.status, 'delivering'), lte(t.leaseExpiresAt, expiredBy)))
+        .returning({ id: t.id });
+      return rows.length;
+    },
+    /** Extends the lease of `owner` on those of `ids` it still holds (a delivery in progress). */
+    async renewLeases(db: Db, ids: string[], owner: string, leaseUntil: Date): Promise<number> {
+      if (ids.length === 0) return 0;
+      const rows = await db
+        .update(t)
+        .set({ leaseExpiresAt: leaseUntil })
+        .where(and(inArray(t.id, ids), eq(t.leaseOwner, owner), eq(t.status, 'delivering')))
         .returning({ id: t.id });
       return rows.length;
     },

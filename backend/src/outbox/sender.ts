@@ -24,18 +24,27 @@ export interface ItemVerdict {
   detail?: unknown;
 }
 
+/**
+ * Verdicts for the items the receiver judged before a failure (e.g. the earlier requests of a
+ * batch the sender sends as several): they are settled as they are, and the failure concerns only
+ * the other items, so they are neither sent again nor counted as failed.
+ */
+interface Judged {
+  settled?: ReadonlyMap<string, ItemVerdict> | undefined;
+}
+
 /** The result of sending one batch. Anything but `delivered` says nothing about single items. */
 export type SendOutcome =
   /** The receiver answered for the batch; items missing from `verdicts` count as delivered. */
   | { type: 'delivered'; verdicts: ReadonlyMap<string, ItemVerdict> }
   /** 429: try this target again after `retryAfterMs`. */
-  | { type: 'rate_limited'; retryAfterMs: number; message: string }
+  | ({ type: 'rate_limited'; retryAfterMs: number; message: string } & Judged)
   /** 5xx, timeout or network error: back off (at least `retryAfterMs` when the receiver said so). */
-  | { type: 'unavailable'; message: string; retryAfterMs?: number | undefined }
+  | ({ type: 'unavailable'; message: string; retryAfterMs?: number | undefined } & Judged)
   /** The batch as a whole was refused as malformed (400) or too large (413): split it. */
-  | { type: 'malformed'; message: string; detail?: unknown }
+  | ({ type: 'malformed'; message: string; detail?: unknown } & Judged)
   /** Credentials refused even after one refresh: hold the target until someone fixes it. */
-  | { type: 'unauthorized'; message: string }
+  | ({ type: 'unauthorized'; message: string } & Judged)
   /** The target no longer exists (e.g. deleted): the items can never be delivered. */
   | { type: 'target_gone'; message: string };
 

@@ -26,18 +26,20 @@ export interface NewOutboxItem {
 export const UNTIL_RELEASED = new Date('9999-12-31T00:00:00.000Z');
 
 const processTag = randomBytes(6).toString('hex');
-let lastMs = 0;
+/** Five base-36 digits. */
+const COUNTER_SPAN = 36 ** 5;
 let counter = 0;
 
 /**
- * Event ids sort by creation time (ms, base 36), then a counter within the millisecond, then a
- * random tag of this process: unique without a random draw per id (ingestion makes thousands).
+ * Event ids sort by creation time (ms, base 36), then a counter, then a random tag of this
+ * process: unique without a random draw per id (ingestion makes thousands). The counter never
+ * restarts (it wraps after 60 million ids): concurrent group commits may make their ids in
+ * another order than they read the clock, or the clock may step back, and an id restarted per
+ * millisecond was then made twice (a primary-key violation that failed a whole group commit).
  */
 export function newOutboxId(now: Date): string {
-  const ms = now.getTime();
-  counter = ms === lastMs ? counter + 1 : 0;
-  lastMs = ms;
-  return `evt_${ms.toString(36).padStart(10, '0')}${counter.toString(36).padStart(5, '0')}${processTag}`;
+  counter = (counter + 1) % COUNTER_SPAN;
+  return `evt_${now.getTime().toString(36).padStart(10, '0')}${counter.toString(36).padStart(5, '0')}${processTag}`;
 }
 
 /**
@@ -83,20 +85,42 @@ export async function enqueueOutboxItems(
       updatedAt: now,
     });
   }
-  const inserted = await repo.insertMany(tx, rows);
-  if (inserted.length === rows.length) return ids;
-  // Some dedupe keys existed already: answer with the ids committed earlier.
-  const insertedIds = new Set(inserted.map((row) => row.id));
-  const missing = rows.filter((row) => !insertedIds.has(row.id)).map((row) => row.dedupeKey ?? '');
-  const existing = new Map(
-    (await repo.findByDedupeKeys(tx, missing)).map((row) => [row.dedupeKey, row.id]),
-  );
   const replaced = new Map<string, string>();
-  for (const row of rows) {
-    const earlier = existing.get(row.dedupeKey);
-    if (!insertedIds.has(row.id) && earlier) replaced.set(row.id, earlier);
+  let pendingRows = rows;
+  for (let round = 0; pendingRows.length > 0; round++) {
+    const inserted = await repo.insertMany(tx, pendingRows);
+    if (inserted.length === pendingRows.length) break;
+    // Some dedupe keys existed already: answer with the ids committed earlier.
+    const insertedIds = new Set(inserted.map((row) => row.id));
+    const skipped = pendingRows.filter((row) => !insertedIds.has(row.id));
+    const keys = skipped.flatMap((row) => (row.dedupeKey === null ? [] : [row.dedupeKey]));
+    const existing = new Map(
+      (keys.length > 0 ? await repo.findByDedupeKeys(tx, keys) : []).map((row) => [
+        row.dedupeKey,
+        row.id,
+      ]),
+    );
+    // A row skipped with no earlier item of its key met an id taken already: give it a new one.
+    const retry = [];
+    for (const row of skipped) {
+      const earlier = row.dedupeKey === null ? undefined : existing.get(row.dedupeKey);
+      if (earlier) {
+        replaced.set(row.id, earlier);
+        continue;
+      }
+      if (round >= 2) throw new Error(`outbox id ${row.id} could not be inserted`);
+      const id = newOutboxId(now);
+      replaced.set(row.id, id);
+      retry.push({ ...row, id });
+    }
+    pendingRows = retry;
   }
-  return ids.map((id) => replaced.get(id) ?? id);
+  if (replaced.size === 0) return ids;
+  const resolve = (id: string): string => {
+    const next = replaced.get(id);
+    return next === undefined ? id : resolve(next);
+  };
+  return ids.map(resolve);
 }
 
 type ReadDeps = Pick<Deps, 'store'>;

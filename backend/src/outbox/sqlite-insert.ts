@@ -8,7 +8,7 @@ const INSERT = `INSERT INTO outbox_items (id, kind, target, subject, dedupe_key,
   attempts, next_attempt_at, lease_owner, lease_expires_at, verdict, explanation, detail,
   last_error, created_at, updated_at, settled_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT (dedupe_key) DO NOTHING`;
+  ON CONFLICT DO NOTHING`;
 
 /** One prepared statement per connection (the SQLite writer is one connection for every write). */
 const statements = new WeakMap<object, Statement>();
@@ -17,7 +17,7 @@ const ms = (at: Date | null | undefined) => (at ? at.getTime() : null);
 
 /**
  * Inserts outbox rows on SQLite with one raw prepared statement per row, skipping existing dedupe
- * keys: SQLite runs it in microseconds, while the query builder's per-statement work (building or
+ * keys (and, defensively, an id taken already: see `enqueueOutboxItems`): SQLite runs it in microseconds, while the query builder's per-statement work (building or
  * filling a statement, mapping values) costs more than the insert itself. Returns the rows inserted.
  * `repo.test.ts` round-trips every column through it and reads them back with the query builder.
  */

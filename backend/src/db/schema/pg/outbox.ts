@@ -38,6 +38,9 @@ export const outboxItems = pgTable(
   ],
 );
 
+/** Why a target is held (see outbox/README.md). */
+const HOLD_CAUSES = ['rate_limited', 'unavailable', 'unauthorized'] as const;
+
 /** A target nobody may send to until `until` (null: until released), e.g. after a 429 or a 401. */
 export const outboxHolds = pgTable('outbox_holds', {
   target: text('target').primaryKey(),
@@ -45,5 +48,7 @@ export const outboxHolds = pgTable('outbox_holds', {
   reason: text('reason').notNull(),
   /** Consecutive failed deliveries, for the backoff. */
   failures: integer('failures').notNull().default(0),
+  /** Why: a success lifts an `unavailable` hold at once, never a `rate_limited` one early. */
+  cause: text('cause', { enum: HOLD_CAUSES }).notNull().default('unavailable'),
   updatedAt: at('updated_at').notNull(),
 });

@@ -5,6 +5,9 @@ const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 /** Where an outbox item is in its life (see outbox/README.md). */
 const OUTBOX_STATUSES = ['pending', 'delivering', 'delivered', 'rejected', 'dead'] as const;
 
+/** Why a target is held (see outbox/README.md). */
+const HOLD_CAUSES = ['rate_limited', 'unavailable', 'unauthorized'] as const;
+
 /** Mirrors schema/pg/outbox.ts. */
 export const outboxItems = sqliteTable(
   'outbox_items',
@@ -40,5 +43,7 @@ export const outboxHolds = sqliteTable('outbox_holds', {
   until: at('until'),
   reason: text('reason').notNull(),
   failures: integer('failures').notNull().default(0),
+  /** Why: a success lifts an `unavailable` hold at once, never a `rate_limited` one early. */
+  cause: text('cause', { enum: HOLD_CAUSES }).notNull().default('unavailable'),
   updatedAt: at('updated_at').notNull(),
 });

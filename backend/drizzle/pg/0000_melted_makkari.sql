@@ -141,6 +141,7 @@ CREATE TABLE "outbox_holds" (
 	"until" timestamp with time zone,
 	"reason" text NOT NULL,
 	"failures" integer DEFAULT 0 NOT NULL,
+	"cause" text DEFAULT 'unavailable' NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint

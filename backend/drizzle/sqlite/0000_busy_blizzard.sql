@@ -155,6 +155,7 @@ CREATE TABLE `outbox_holds` (
 	`until` integer,
 	`reason` text NOT NULL,
 	`failures` integer DEFAULT 0 NOT NULL,
+	`cause` text DEFAULT 'unavailable' NOT NULL,
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
