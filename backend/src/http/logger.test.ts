@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { batchLines, createLogger } from './logger.ts';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -39,5 +39,63 @@ describe('the logger', () => {
     expect(text).not.toContain('tbat_x');
     expect(text).not.toContain('s3');
     expect(text).toContain('[redacted]');
+  });
+});
+
+describe('batched log lines', () => {
+  function sink() {
+    const chunks: string[] = [];
+    let flushed = 0;
+    let flushedSync = 0;
+    return {
+      chunks,
+      flushes: () => ({ flushed, flushedSync }),
+      write: (chunk: string) => chunks.push(chunk),
+      flush: (callback?: () => void) => {
+        flushed += 1;
+        callback?.();
+      },
+      flushSync: () => {
+        flushedSync += 1;
+      },
+    };
+  }
+
+  it('hands lines on in whole chunks, in order, once a chunk is full', () => {
+    const target = sink();
+    const batch = batchLines(target, 10);
+    batch.write('aaaa\n');
+    batch.write('bbbb\n');
+    expect(target.chunks).toEqual(['aaaa\nbbbb\n']);
+    batch.write('cc\n');
+    expect(target.chunks).toHaveLength(1);
+    batch.write('a line longer than the chunk\n');
+    expect(target.chunks).toEqual(['aaaa\nbbbb\n', 'cc\na line longer than the chunk\n']);
+  });
+
+  it('hands on what it holds at flush and flushSync, then flushes the sink', () => {
+    const target = sink();
+    const batch = batchLines(target, 4096);
+    batch.write('one\n');
+    const done: string[] = [];
+    batch.flush(() => done.push('flushed'));
+    expect(target.chunks).toEqual(['one\n']);
+    expect(done).toEqual(['flushed']);
+    batch.write('two\n');
+    batch.flushSync();
+    expect(target.chunks).toEqual(['one\n', 'two\n']);
+    expect(target.flushes()).toEqual({ flushed: 1, flushedSync: 1 });
+    batch.flushSync();
+    expect(target.chunks).toHaveLength(2);
+  });
+
+  it('keeps every field of a pino line through the batch', () => {
+    const target = sink();
+    const logger = createLogger({ level: 'info' }, batchLines(target, 4096));
+    logger.info({ route: '/x', password: 'hunter2' }, 'held');
+    expect(target.chunks).toEqual([]);
+    logger.flush();
+    const line = JSON.parse(target.chunks.join(''));
+    expect(line).toMatchObject({ level: 'info', msg: 'held', route: '/x', password: '[redacted]' });
   });
 });
