@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Env } from './env.ts';
-import type { Logger } from './logger.ts';
+import { type Logger, writeAccessLine } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
 /** An incoming `x-request-id` is kept when it is 1–128 word characters, `-` or `=`. */
@@ -30,16 +30,13 @@ export function observeRequests(logger: Logger, metrics: Metrics): MiddlewareHan
     const method = c.req.method;
     metrics.httpRequests.inc({ method, route, status: String(status) });
     metrics.httpDuration.observe({ method, route }, seconds);
-    logger.info(
-      {
-        requestId,
-        method,
-        path: c.req.path,
-        route,
-        status,
-        ms: Math.round(seconds * 10_000) / 10,
-      },
-      'request',
-    );
+    writeAccessLine(logger, {
+      requestId,
+      method,
+      path: c.req.path,
+      route,
+      status,
+      ms: Math.round(seconds * 10_000) / 10,
+    });
   };
 }
