@@ -1,5 +1,4 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { requestId } from 'hono/request-id';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
@@ -37,7 +36,6 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   const app = createRouter();
   const authenticate = createKeyAuthenticator(deps);
 
-  app.use('*', requestId({ limitLength: 128 }));
   app.use('*', observeRequests(deps.logger, deps.metrics));
   app.use('*', limitBodySize(deps.config.bodyLimitBytes));
 

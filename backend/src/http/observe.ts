@@ -1,32 +1,42 @@
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Env } from './env.ts';
-import type { Logger } from './logger.ts';
+import { type Logger, writeAccessLine } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
+/** An incoming `x-request-id` is kept when it is 1–128 word characters, `-` or `=`. */
+const SANE_REQUEST_ID = /^[\w\-=]{1,128}$/;
+
 /**
- * Access log line and Prometheus metrics per request, labelled by route template (never the raw
- * path, never the query string: OAuth codes travel there).
+ * The platform's first middleware, in one layer (each async layer costs a promise and a dispatch
+ * on every request): the request id (a sane incoming `x-request-id` or a fresh UUID, on the
+ * context and the response), then after the handler an access log line and Prometheus metrics
+ * labelled by route template (never the raw path, never the query string: OAuth codes travel
+ * there).
  */
 export function observeRequests(logger: Logger, metrics: Metrics): MiddlewareHandler<Env> {
   return async (c, next) => {
     const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId =
+      incoming !== undefined && SANE_REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
     await next();
     const seconds = (performance.now() - started) / 1000;
-    const route = c.res.status === 404 && routePath(c) === '/*' ? '(unmatched)' : routePath(c);
-    const labels = { method: c.req.method, route };
-    metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
-    metrics.httpDuration.observe(labels, seconds);
-    logger.info(
-      {
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        route,
-        status: c.res.status,
-        ms: Math.round(seconds * 10_000) / 10,
-      },
-      'request',
-    );
+    const status = c.res.status;
+    const template = routePath(c);
+    const route = status === 404 && template === '/*' ? '(unmatched)' : template;
+    const method = c.req.method;
+    metrics.httpRequests.inc({ method, route, status: String(status) });
+    metrics.httpDuration.observe({ method, route }, seconds);
+    writeAccessLine(logger, {
+      requestId,
+      method,
+      path: c.req.path,
+      route,
+      status,
+      ms: Math.round(seconds * 10_000) / 10,
+    });
   };
 }

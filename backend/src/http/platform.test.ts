@@ -56,6 +56,13 @@ describe('HTTP platform', () => {
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const given = await t.app.request('/healthz', { headers: { 'x-request-id': 'ci-run-42' } });
     expect(given.headers.get('x-request-id')).toBe('ci-run-42');
+    for (const insane of ['a b', 'x'.repeat(129), 'id;drop']) {
+      const replaced = await t.app.request('/healthz', { headers: { 'x-request-id': insane } });
+      expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    const longest = 'y'.repeat(128);
+    const kept = await t.app.request('/healthz', { headers: { 'x-request-id': longest } });
+    expect(kept.headers.get('x-request-id')).toBe(longest);
   });
 
   it('answers malformed JSON with a 400 problem naming the body', async () => {
