@@ -114,6 +114,20 @@ async function prepareConnection(backend: Server, sim: Server) {
   return { connectionId: connection.id, toolKey: key.key };
 }
 
+/** A token connection and a tool key on `backend`, and the wrk load searching through them. */
+export async function mediatedSearchLoad(dir: string, backend: Server, sim: Server) {
+  const { connectionId, toolKey } = await prepareConnection(backend, sim);
+  return {
+    url: `${backend.url}/api/v1/connections/${connectionId}/jira/issues/search`,
+    script: postScript(
+      dir,
+      'mediated',
+      { 'content-type': 'application/json', authorization: `Bearer ${toolKey}` },
+      { jql: 'project = TB', limit: LIMIT },
+    ),
+  };
+}
+
 function row(name: string, runs: Measured[]): string {
   const pick = (f: (r: Measured) => number) => median(runs.map(f));
   const errors = runs.reduce((sum, r) => sum + r.errors, 0);
@@ -134,7 +148,6 @@ export async function benchJqlSearch(ctx: BenchContext): Promise<Section> {
     servers.push(sim);
     const backend = await startBackend(ctx, sim, { DATA_DIR: join(dir, 'data') });
     servers.push(backend);
-    const { connectionId, toolKey } = await prepareConnection(backend, sim);
     const simPort = Number(new URL(sim.url).port);
     const basic = Buffer.from(`alice@acme.test:${SEEDED.apiTokens.alice}`).toString('base64');
     const direct = {
@@ -146,15 +159,8 @@ export async function benchJqlSearch(ctx: BenchContext): Promise<Section> {
         { jql: 'project = TB', maxResults: LIMIT, fields: FIELDS },
       ),
     };
-    const mediated = {
-      url: `${backend.url}/api/v1/connections/${connectionId}/jira/issues/search`,
-      script: postScript(
-        dir,
-        'mediated',
-        { 'content-type': 'application/json', authorization: `Bearer ${toolKey}` },
-        { jql: 'project = TB', limit: LIMIT },
-      ),
-    };
+    const mediated = await mediatedSearchLoad(dir, backend, sim);
+    const idle = memoryOf(backend.pid);
     const measure = (target: typeof direct, seconds: number): Measured => {
       const before = [cpuMillis(backend.pid), cpuMillis(sim.pid)];
       const result = runWrk(target.url, {
@@ -201,7 +207,7 @@ export async function benchJqlSearch(ctx: BenchContext): Promise<Section> {
 ${row('through Testbridge (tool API → simulator)', runs.mediated)}
 ${row('straight to the simulator', runs.direct)}
 
-**Ratio:** through Testbridge / straight = **${ratio.toFixed(2)}** (target ≥ 0.7). **Testbridge's RSS** under that load: ${rss.toFixed(0)} MB after a run, peak ${peak.toFixed(0)} MB (target < 200 MB). Sockets from the machine to the simulator after a mediated run: ${open} open (Testbridge's pool, at most \`JIRA_MAX_SOCKETS_PER_SITE\` = 16 per site, plus wrk's), ${timeWait} new in TIME_WAIT.
+**Ratio:** through Testbridge / straight = **${ratio.toFixed(2)}** (target ≥ 0.7). **Testbridge's RSS** under that load: ${rss.toFixed(0)} MB after a run, peak ${peak.toFixed(0)} MB (target < 200 MB; ${idle.rssMb.toFixed(0)} MB idle before the first run, under tsx like \`npm start\`). Sockets from the machine to the simulator after a mediated run: ${open} open (Testbridge's pool, at most \`JIRA_MAX_SOCKETS_PER_SITE\` = 16 per site, plus wrk's), ${timeWait} new in TIME_WAIT.
 
 Through Testbridge: \`POST /api/v1/connections/{id}/jira/issues/search\` with a tool key (key check, the connection and its grant read from SQLite, the token opened, Jira's answer parsed and mapped to the tool API's issue summaries, request id, access log, metrics), sent to \`POST /rest/api/3/search/jql\` over the connection's pooled keep-alive sockets. Straight: wrk posts Jira's body to the simulator. The simulator runs unpinned and does the same work in both; Testbridge is pinned to CPU 0, wrk to CPU 1. CPU columns: each process's CPU time (all its threads, from \`/proc\`) per answered request; Testbridge idles while wrk goes straight to the simulator.`,
     };
