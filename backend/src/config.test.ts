@@ -20,6 +20,8 @@ describe('loadConfig', () => {
     expect(config.atlassian.authUrl).toBe('https://auth.atlassian.com');
     expect(config.atlassian.apiUrl).toBe('https://api.atlassian.com');
     expect(config.allowPrivateJiraUrls).toBe(false);
+    expect(config.allowPrivateProxyUrls).toBe(false);
+    expect(config.jiraMaxSocketsPerSite).toBe(16);
   });
 
   it('uses PostgreSQL when DATABASE_URL is a postgres URL', () => {

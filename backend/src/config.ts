@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   FORGE_APP_ID: z.string().min(1).optional(),
   FORGE_JWKS_URL: url.default('https://forge.cdn.prod.atlassian-dev.net/.well-known/jwks.json'),
   ALLOW_PRIVATE_JIRA_URLS: flag,
+  ALLOW_PRIVATE_PROXY_URLS: flag,
+  JIRA_MAX_SOCKETS_PER_SITE: z.coerce.number().int().min(1).max(1000).default(16),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -85,6 +87,10 @@ export interface Config {
   };
   forge: { appId: string | undefined; jwksUrl: string };
   allowPrivateJiraUrls: boolean;
+  /** Loopback and private proxy addresses allowed (metadata and link-local never are). */
+  allowPrivateProxyUrls: boolean;
+  /** The most sockets one connection keeps open to one Jira origin (undici `connections`). */
+  jiraMaxSocketsPerSite: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   shutdownGraceMs: number;
@@ -140,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     forge: { appId: e.FORGE_APP_ID, jwksUrl: e.FORGE_JWKS_URL },
     allowPrivateJiraUrls: e.ALLOW_PRIVATE_JIRA_URLS,
+    allowPrivateProxyUrls: e.ALLOW_PRIVATE_PROXY_URLS,
+    jiraMaxSocketsPerSite: e.JIRA_MAX_SOCKETS_PER_SITE,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

@@ -8,6 +8,7 @@ import { createSealer, type Sealer } from './crypto/sealer.ts';
 import { openStore, type Store, type StoreOptions } from './db/store.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
+import { createDispatcherPool, type DispatcherPool } from './jira/dispatcher.ts';
 
 /** The time, injectable so tests can freeze or move it. */
 export interface Clock {
@@ -31,6 +32,8 @@ export interface Deps {
   metrics: Metrics;
   /** Every address a host name resolves to (the SSRF guard checks them all). */
   lookupHost: (host: string) => Promise<string[]>;
+  /** One undici dispatcher per Jira connection (keep-alive, bounded sockets); closed by closeDeps. */
+  dispatchers: DispatcherPool;
   /** Waits between retries; tests pass one that moves their fixed clock instead. */
   sleep: (ms: number) => Promise<void>;
   /** The Jira projects mapped to a connection (the mappings feature provides it); none: unknown. */
@@ -49,6 +52,7 @@ export interface DepsOverrides {
   store?: StoreOptions;
   metrics?: Metrics;
   lookupHost?: (host: string) => Promise<string[]>;
+  dispatchers?: DispatcherPool;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -102,6 +106,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     fetch: overrides.fetch ?? (undiciFetch as unknown as typeof fetch),
     metrics: overrides.metrics ?? createMetrics({ defaultMetrics: true }),
     lookupHost: overrides.lookupHost ?? resolveAll,
+    dispatchers:
+      overrides.dispatchers ??
+      createDispatcherPool({
+        allowPrivate: config.allowPrivateJiraUrls,
+        allowPrivateProxy: config.allowPrivateProxyUrls,
+        connections: config.jiraMaxSocketsPerSite,
+      }),
     sleep: overrides.sleep ?? realSleep,
   };
+}
+
+/** Closes what createDeps opened: the Jira dispatchers (their sockets), then the store. */
+export async function closeDeps(deps: Pick<Deps, 'dispatchers' | 'store'>): Promise<void> {
+  await deps.dispatchers.close();
+  await deps.store.close();
 }

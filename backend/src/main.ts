@@ -5,7 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { rotateKeyFile } from './crypto/keyring.ts';
 import { resealAll } from './crypto/reseal.ts';
 import { SEALED_COLUMNS } from './db/sealed-columns.ts';
-import { createDeps, keyFilePath } from './deps.ts';
+import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
 
@@ -47,7 +47,7 @@ async function reseal(config: Config, rotate: boolean): Promise<void> {
   }
   const deps = await createDeps(config);
   const report = await resealAll(deps, SEALED_COLUMNS);
-  await deps.store.close();
+  await closeDeps(deps);
   process.stdout.write(`${JSON.stringify(report)}\n`);
   process.exit(report.failed.length > 0 ? 1 : 0);
 }
@@ -88,7 +88,7 @@ async function runServer(config: Config): Promise<void> {
     force.unref();
     server.close(async () => {
       await forwarder.stop();
-      await deps.store.close();
+      await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);
     });

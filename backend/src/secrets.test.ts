@@ -38,7 +38,7 @@ describe('a planted secret', () => {
   beforeAll(async () => {
     t = await createTestApp({
       fetch: sim.fetch as typeof fetch,
-      env: { ALLOW_PRIVATE_JIRA_URLS: '1' },
+      env: { ALLOW_PRIVATE_JIRA_URLS: '1', ALLOW_PRIVATE_PROXY_URLS: '1' },
     });
     // Real credentials through the real flows: an API token, a PAT, a proxy password.
     for (const body of [
@@ -54,7 +54,7 @@ describe('a planted secret', () => {
       {
         name: 'dc',
         jiraUrl: `${sim.baseUrl}/dc/jira`,
-        proxy: { url: 'http://proxy.invalid:3128', username: 'corp', password: proxyPassword },
+        proxy: { url: 'http://127.0.0.1:3128', username: 'corp', password: proxyPassword },
         auth: { type: 'dc_pat', token: SEEDED.pats.admin },
       },
     ]) {

@@ -8,7 +8,7 @@ import { JiraCallError } from '../jira/errors.ts';
 import type { JiraEndpoint } from '../jira/http.ts';
 import { deploymentOf, getMyself, getServerInfo } from '../jira/platform-api.ts';
 import { fetchTenantCloudId } from '../jira/software-api.ts';
-import { assertJiraUrlAllowed } from '../jira/url-guard.ts';
+import { assertJiraUrlAllowed, assertProxyUrlAllowed } from '../jira/url-guard.ts';
 import { apiVersionOf, bindConnection, bindGrant, tokenEndpointFor } from './endpoint.ts';
 import { type ConnectionRow, createConnectionRepo, type GrantRow } from './repo.ts';
 import { runDiagnostics } from './run-diagnostics.ts';
@@ -38,7 +38,10 @@ export async function createConnection(
     '',
   );
   if (input.proxy)
-    await assertJiraUrlAllowed(input.proxy.url, 'body.proxy.url', { ...guard, allowPrivate: true });
+    await assertProxyUrlAllowed(input.proxy.url, 'body.proxy.url', {
+      allowPrivate: deps.config.allowPrivateProxyUrls,
+      lookupHost: deps.lookupHost,
+    });
   if (await repo.findByName(deps.store.db, input.name)) {
     throw new AppError('conflict', `A connection named "${input.name}" exists already`, {
       invalidFields: [{ field: 'body.name', message: 'is taken' }],

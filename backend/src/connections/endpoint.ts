@@ -5,7 +5,11 @@ import { createJiraDispatcher } from '../jira/dispatcher.ts';
 import type { JiraEndpoint } from '../jira/http.ts';
 import type { ConnectionRow, GrantRow } from './repo.ts';
 
-type EndpointDeps = Pick<Deps, 'sealer' | 'config'>;
+/**
+ * `dispatchers` is optional only so the narrower deps types of the callers still fit; every Deps
+ * has the pool, and without one each call would build (and leak) a dispatcher of its own.
+ */
+type EndpointDeps = Pick<Deps, 'sealer' | 'config'> & Partial<Pick<Deps, 'dispatchers'>>;
 
 export const bindConnection = (rowId: string, column: string) => ({
   table: 'connections',
@@ -19,18 +23,37 @@ export function apiVersionOf(row: Pick<ConnectionRow, 'deployment'>): '2' | '3' 
   return row.deployment === 'cloud' ? '3' : '2';
 }
 
-/** How calls for this connection travel: its proxy, or the SSRF-guarded direct agent. */
+/**
+ * How calls for this connection travel: its proxy, or the SSRF-guarded direct agent. One
+ * dispatcher per connection, reused (keep-alive, bounded sockets) until its Jira URL or proxy
+ * changes, when the old one is closed; the sealed proxy password is opened only to build one.
+ */
 export function dispatcherFor(deps: EndpointDeps, row: ConnectionRow) {
-  const proxy = row.proxyUrl
-    ? {
-        url: row.proxyUrl,
-        username: row.proxyUsername ?? undefined,
-        password: row.proxyPassword
-          ? deps.sealer.open(row.proxyPassword, bindConnection(row.id, 'proxy_password')).reveal()
-          : undefined,
-      }
-    : undefined;
-  return createJiraDispatcher({ allowPrivate: deps.config.allowPrivateJiraUrls, proxy });
+  const proxy = () =>
+    row.proxyUrl
+      ? {
+          url: row.proxyUrl,
+          username: row.proxyUsername ?? undefined,
+          password: row.proxyPassword
+            ? deps.sealer.open(row.proxyPassword, bindConnection(row.id, 'proxy_password')).reveal()
+            : undefined,
+        }
+      : undefined;
+  if (!deps.dispatchers) {
+    return createJiraDispatcher({
+      allowPrivate: deps.config.allowPrivateJiraUrls,
+      allowPrivateProxy: deps.config.allowPrivateProxyUrls,
+      connections: deps.config.jiraMaxSocketsPerSite,
+      proxy: proxy(),
+    });
+  }
+  const fingerprint = JSON.stringify([
+    row.jiraUrl,
+    row.proxyUrl,
+    row.proxyUsername,
+    row.proxyPassword,
+  ]);
+  return deps.dispatchers.get(row.id, fingerprint, proxy);
 }
 
 /** API token, PAT or password: a grant that needs no refresh. */

@@ -36,7 +36,9 @@ describe('a connection behind an HTTP proxy (real sockets)', () => {
     proxyServer.listen(0, '127.0.0.1');
     await once(proxyServer, 'listening');
     // The real undici fetch (no injected fetch), so the proxy dispatcher is used for real.
-    t = await createTestApp({ env: { ALLOW_PRIVATE_JIRA_URLS: '1' } });
+    t = await createTestApp({
+      env: { ALLOW_PRIVATE_JIRA_URLS: '1', ALLOW_PRIVATE_PROXY_URLS: '1' },
+    });
   });
   afterAll(async () => {
     await t.cleanup();

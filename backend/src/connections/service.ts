@@ -91,15 +91,16 @@ export async function updateConnectionSettings(
   return getConnection(deps, id);
 }
 
-/** Deletes a connection with its grants and history. */
+/** Deletes a connection with its grants and history, and closes its sockets to Jira. */
 export async function deleteConnection(
-  deps: ServiceDeps,
+  deps: ServiceDeps & Pick<Deps, 'dispatchers'>,
   id: string,
   caller: Caller,
 ): Promise<void> {
   const repo = createConnectionRepo(deps.store.tables);
   const deleted = await deps.store.transaction((tx) => repo.delete(tx, id));
   if (!deleted) throw new AppError('not_found', `No connection ${id}`);
+  await deps.dispatchers.release(id);
   deps.logger.info({ connectionId: id, actor: actorOf(caller) }, 'connection deleted');
 }
 

@@ -55,7 +55,7 @@ describe('calls through a proxy (real sockets)', () => {
       {
         baseUrl: `${baseUrl}/cloud/acme`,
         auth: basicAuth('alice@acme.test', new PlainSecret(SEEDED.apiTokens.alice)),
-        dispatcher: createJiraDispatcher({ allowPrivate: true, proxy }),
+        dispatcher: createJiraDispatcher({ allowPrivate: true, allowPrivateProxy: true, proxy }),
       },
       { path: '/rest/api/3/myself' },
       z.object({ emailAddress: z.string() }).loose(),

@@ -12,7 +12,7 @@ import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
 import { anonymousAuth } from '../jira/auth.ts';
 import { deploymentOf, getServerInfo } from '../jira/platform-api.ts';
-import { assertJiraUrlAllowed } from '../jira/url-guard.ts';
+import { assertJiraUrlAllowed, assertProxyUrlAllowed } from '../jira/url-guard.ts';
 import { redirectUriOf } from './oauth2-client.ts';
 import { createOAuthRepo, type OAuthConnectionRow } from './repo.ts';
 import { bindConnectionSecret } from './seal.ts';
@@ -63,7 +63,10 @@ export async function createOAuthConnection(
     '',
   );
   if (input.proxy)
-    await assertJiraUrlAllowed(input.proxy.url, 'body.proxy.url', { ...guard, allowPrivate: true });
+    await assertProxyUrlAllowed(input.proxy.url, 'body.proxy.url', {
+      allowPrivate: deps.config.allowPrivateProxyUrls,
+      lookupHost: deps.lookupHost,
+    });
   if (await repo.findConnectionByName(deps.store.db, input.name)) {
     throw new AppError('conflict', `A connection named "${input.name}" exists already`, {
       invalidFields: [{ field: 'body.name', message: 'is taken' }],

@@ -87,6 +87,7 @@ describe('OAuth connections behind an HTTP proxy (real sockets)', () => {
         ATLASSIAN_CLIENT_ID: 'sim-3lo-client',
         ATLASSIAN_CLIENT_SECRET: 'sim-3lo-secret',
         ALLOW_PRIVATE_JIRA_URLS: '1',
+        ALLOW_PRIVATE_PROXY_URLS: '1',
         PUBLIC_URL: 'http://testbridge.test',
       },
     });

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import { type Config, loadConfig } from '../config.ts';
 import type { StoreOptions } from '../db/store.ts';
-import { type Clock, createDeps, type Deps } from '../deps.ts';
+import { type Clock, closeDeps, createDeps, type Deps } from '../deps.ts';
 import { createLogger } from '../http/logger.ts';
 import { createMetrics } from '../http/metrics.ts';
 
@@ -155,7 +155,7 @@ export async function createTestDeps(
     storeOptions: store.options,
     dataDir: store.dir,
     cleanup: async () => {
-      await deps.store.close();
+      await closeDeps(deps);
       await store.cleanup();
     },
   };

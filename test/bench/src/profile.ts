@@ -5,12 +5,14 @@ import { type BenchContext, createContext } from './context.ts';
 import { writeBuildsScript } from './devops/lua.ts';
 import { BENCH_ADMIN_KEY, prepareDevopsSite, startSimServer } from './devops/setup.ts';
 import { cpuMillis, runWrk, type Server, startServer } from './harness.ts';
+import { mediatedSearchLoad } from './jql.ts';
 
 /**
  * Profiles the backend under the single-item (or BENCH_ITEMS-item) DevOps load:
  * `tsx src/profile.ts <profile dir>` writes a V8 .cpuprofile there when the backend exits, and
  * prints wrk's figures with the server's CPU time per request. BENCH_TARGET=bare measures the
- * bare Hono baseline instead; BENCH_PROFILE_FLAGS='' runs without the profiler.
+ * bare Hono baseline instead; BENCH_PROFILE_FLAGS='' runs without the profiler. BENCH_LOAD=jql
+ * profiles the tool API's JQL search through Testbridge to the simulator instead (20 connections).
  */
 async function main(): Promise<void> {
   const ctx = createContext(process.env);
@@ -53,6 +55,20 @@ async function profileAgainst(
     },
   );
   try {
+    if (process.env.BENCH_LOAD === 'jql') {
+      const load = await mediatedSearchLoad(dir, backend, sim);
+      runWrk(load.url, { seconds: 2, connections: 20, script: load.script }); // warm-up
+      const cpuBefore = cpuMillis(backend.pid);
+      const result = runWrk(load.url, {
+        seconds: ctx.seconds,
+        connections: 20,
+        script: load.script,
+      });
+      const cpuMs = cpuMillis(backend.pid) - cpuBefore;
+      const cpuMicrosPerRequest = (cpuMs * 1000) / (result.requestsPerSecond * ctx.seconds);
+      process.stdout.write(`${JSON.stringify({ ...result, cpuMicrosPerRequest })}\n`);
+      return;
+    }
     const site = bare ? { cloudId: 'bare', token: 'x' } : await prepareDevopsSite(backend, sim);
     const path = `/jira/builds/0.1/cloud/${site.cloudId}/bulk`;
     const script = writeBuildsScript(dir, {

@@ -7,12 +7,13 @@ import { benchDevopsDrain, DRAIN_TITLE } from './devops/drain.ts';
 import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
+import { benchJqlSearch, JQL_TITLE } from './jql.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
 
 /** What `BENCH_ONLY` (comma-separated) may name; unset runs them all. */
-const PARTS = ['healthz', 'devops-single', 'devops-batch', 'devops-drain'] as const;
+const PARTS = ['healthz', 'devops-single', 'devops-batch', 'devops-drain', 'jql'] as const;
 type Part = (typeof PARTS)[number];
-const ORDER = [HEALTHZ_TITLE, SINGLE_TITLE, BATCH_TITLE, DRAIN_TITLE];
+const ORDER = [HEALTHZ_TITLE, SINGLE_TITLE, BATCH_TITLE, DRAIN_TITLE, JQL_TITLE];
 
 function partsToRun(only: string | undefined): Set<Part> {
   if (!only) return new Set(PARTS);
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     );
   }
   if (parts.has('devops-drain')) sections.push(await benchDevopsDrain(ctx));
+  if (parts.has('jql')) sections.push(await benchJqlSearch(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,

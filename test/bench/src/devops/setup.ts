@@ -32,6 +32,7 @@ export async function startSimServer(ctx: BenchContext): Promise<Server> {
   }
   return {
     url,
+    pid: child.pid,
     stop: async () => {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
