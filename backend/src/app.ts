@@ -6,6 +6,7 @@ import { connectionRoutes } from './connections/routes.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
+import { renderCiDoorError } from './devops/door-errors.ts';
 import { devopsSiteRoutes } from './devops/site-routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { limitBodySize } from './http/body-limit.ts';
@@ -72,7 +73,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
     };
     if (appError.status >= 500) deps.logger.error(log, 'request failed');
     else deps.logger.debug(log, 'request rejected');
-    return renderProblem(c, appError);
+    return renderCiDoorError(c, appError) ?? renderProblem(c, appError);
   });
   return app;
 }
