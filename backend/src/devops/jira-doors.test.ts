@@ -48,7 +48,8 @@ describe("the Jira-compatible doors answer in Atlassian's shapes", () => {
 
   it("answers a body over the limit with 413 and Jira's error array, the token endpoint with RFC 6749", async () => {
     const big = JSON.stringify({ builds: [{ pipelineId: 'x'.repeat(4000) }] });
-    for (const headers of [{ 'content-length': String(big.length) }, {}]) {
+    const declared: Record<string, string>[] = [{ 'content-length': String(big.length) }, {}];
+    for (const headers of declared) {
       const res = await b.t.app.request(door(), {
         method: 'POST',
         headers: { ...b.ciAuth, ...headers },
