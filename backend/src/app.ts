@@ -24,6 +24,28 @@ import { toolApiRoutes } from './tool-api/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
+const BODY_CUT_SHORT = 'The body ended early: the client closed the connection while sending it';
+
+/**
+ * The client went away mid-body (a killed CI job, a dropped connection): Node's `aborted` /
+ * `ECONNRESET` while reading, or the request already aborted. The caller's doing, not a fault.
+ */
+function hasClientGoneAway(error: unknown, request: Request): boolean {
+  if (request.signal.aborted) return true;
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const code = 'code' in cause ? cause.code : undefined;
+    if (
+      cause.message === 'aborted' ||
+      code === 'ECONNRESET' ||
+      code === 'ERR_STREAM_PREMATURE_CLOSE'
+    ) {
+      return true;
+    }
+    cause = cause.cause;
+  }
+  return false;
+}
+
 /** The whole HTTP surface, wired from explicit dependencies. */
 export function createApp(deps: Deps): OpenAPIHono<Env> {
   const app = createRouter();
@@ -65,7 +87,12 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
     renderProblem(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)),
   );
   app.onError((error, c) => {
-    const appError = toAppError(error);
+    const appError = hasClientGoneAway(error, c.req.raw)
+      ? new AppError('validation_failed', BODY_CUT_SHORT, {
+          cause: error,
+          invalidFields: [{ field: 'body', message: BODY_CUT_SHORT }],
+        })
+      : toAppError(error);
     const log = {
       requestId: c.get('requestId'),
       code: appError.code,
