@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(100),
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().default(72),
   OUTBOX_RETENTION_DAYS: z.coerce.number().positive().default(30),
+  DEVOPS_VERDICT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 
 /**
@@ -89,6 +90,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** When an outbox item becomes a dead letter, and how long settled items stay listed. */
   outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number };
+  /** How long a DevOps post waits after its commit for Jira's verdict on its items (0: not at all). */
+  devops: { verdictWaitMs: number };
 }
 
 /** Every bad variable at once, by name. */
@@ -144,5 +147,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxAgeMs: e.OUTBOX_MAX_AGE_HOURS * 3_600_000,
       retentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
     },
+    devops: { verdictWaitMs: e.DEVOPS_VERDICT_WAIT_MS },
   };
 }

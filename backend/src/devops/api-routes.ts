@@ -25,6 +25,7 @@ import { type AcceptedEvent, acceptBuilds, acceptDeployments } from './ingest-se
 import { type CheckedItems, checkItems } from './item-checks.ts';
 import { readJsonBody } from './json-body.ts';
 import { completeCiBuild, completeCiDeployment, type DevopsEnvelope } from './payloads.ts';
+import { awaitDevopsVerdicts } from './verdict-wait.ts';
 
 const ciSecurity: Record<string, string[]>[] = [{ ciToken: [] }, { ciClient: [] }];
 const readSecurity: Record<string, string[]>[] = [
@@ -113,13 +114,15 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     const body = await readJsonBody(c);
     const now = deps.clock.now();
     const principal = ciPrincipalOf(c);
-    const accept = (builds: CiBuild[], envelope: DevopsEnvelope) =>
-      acceptBuilds(
+    const accept = async (builds: CiBuild[], envelope: DevopsEnvelope) => {
+      const committed = await acceptBuilds(
         deps,
         principal,
         envelope,
         builds.map((build) => completeCiBuild(build, now)),
       );
+      return (await awaitDevopsVerdicts(deps, committed)).events;
+    };
     if (!hasItems(body, 'builds'))
       return c.json({ events: await accept([parseOne(body, CiBuild)], {}) }, 202);
     const { builds, ...envelope } = parseEnvelope(body, CiBuildsEnvelope);
@@ -151,13 +154,15 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
     const body = await readJsonBody(c);
     const now = deps.clock.now();
     const principal = ciPrincipalOf(c);
-    const accept = (deployments: CiDeployment[], envelope: DevopsEnvelope) =>
-      acceptDeployments(
+    const accept = async (deployments: CiDeployment[], envelope: DevopsEnvelope) => {
+      const committed = await acceptDeployments(
         deps,
         principal,
         envelope,
         deployments.map((deployment) => completeCiDeployment(deployment, now)),
       );
+      return (await awaitDevopsVerdicts(deps, committed)).events;
+    };
     if (!hasItems(body, 'deployments')) {
       return c.json({ events: await accept([parseOne(body, CiDeployment)], {}) }, 202);
     }

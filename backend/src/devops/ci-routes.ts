@@ -30,6 +30,7 @@ import { isPlainBuildsEnvelope, isPlainValidBuild } from './fast-builds.ts';
 import { acceptBuilds, acceptDeployments } from './ingest-service.ts';
 import { checkEnvelope, checkItems, sentBuildKey, sentDeploymentKey } from './item-checks.ts';
 import { readJsonBody } from './json-body.ts';
+import { awaitDevopsVerdicts, isListedAccepted } from './verdict-wait.ts';
 
 const security: Record<string, string[]>[] = [{ ciToken: [] }, { ciClient: [] }];
 
@@ -245,19 +246,21 @@ export function devopsCiRoutes(deps: Deps) {
       isPlainBuildsEnvelope,
     );
     const checked = checkItems(builds, BuildData, isPlainValidBuild);
-    const events =
+    const rejectedBuilds = checked.rejected.map((rejected) => ({
+      key: sentBuildKey(rejected.item),
+      errors: jiraItemMessages(rejected.error),
+    }));
+    const committed =
       checked.valid.length > 0 ? await acceptBuilds(deps, principal, envelope, checked.valid) : [];
+    const waited = await awaitDevopsVerdicts(deps, committed);
     return accepted(c, {
       // The events carry the builds' keys, so the parsed builds need not outlive the commit
       // (holding them across it cost garbage-collection time).
-      acceptedBuilds: events.map((event) => event.key),
-      rejectedBuilds: checked.rejected.map((rejected) => ({
-        key: sentBuildKey(rejected.item),
-        errors: jiraItemMessages(rejected.error),
-      })),
-      unknownIssueKeys: [],
-      unknownAssociations: [],
-      events,
+      acceptedBuilds: waited.events.filter(isListedAccepted).map((event) => event.key),
+      rejectedBuilds: [...rejectedBuilds, ...waited.rejected],
+      unknownIssueKeys: waited.unknownIssueKeys,
+      unknownAssociations: waited.unknownAssociations,
+      events: waited.events,
     });
   });
 
@@ -285,19 +288,21 @@ export function devopsCiRoutes(deps: Deps) {
       'deployments',
     );
     const checked = checkItems(deployments, DeploymentInput);
-    const events =
+    const rejectedDeployments = checked.rejected.map((rejected) => ({
+      key: sentDeploymentKey(rejected.item),
+      errors: jiraItemMessages(rejected.error),
+    }));
+    const committed =
       checked.valid.length > 0
         ? await acceptDeployments(deps, principal, envelope, checked.valid)
         : [];
+    const waited = await awaitDevopsVerdicts(deps, committed);
     return accepted(c, {
-      acceptedDeployments: events.map((event) => event.key),
-      rejectedDeployments: checked.rejected.map((rejected) => ({
-        key: sentDeploymentKey(rejected.item),
-        errors: jiraItemMessages(rejected.error),
-      })),
-      unknownIssueKeys: [],
-      unknownAssociations: [],
-      events,
+      acceptedDeployments: waited.events.filter(isListedAccepted).map((event) => event.key),
+      rejectedDeployments: [...rejectedDeployments, ...waited.rejected],
+      unknownIssueKeys: waited.unknownIssueKeys,
+      unknownAssociations: waited.unknownAssociations,
+      events: waited.events,
     });
   });
 

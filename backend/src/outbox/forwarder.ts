@@ -333,7 +333,8 @@ export function createForwarder(
     return total;
   }
 
-  return { owner, runOnce, releaseLeases, sweep, drain };
+  /** `deliverClaimed`: sends and settles rows this forwarder's `owner` has claimed (deliver-now.ts). */
+  return { owner, runOnce, releaseLeases, sweep, drain, deliverClaimed: deliver };
 }
 
 export type Forwarder = ReturnType<typeof createForwarder>;

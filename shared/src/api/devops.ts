@@ -216,8 +216,12 @@ export type DevopsItemKey = z.infer<typeof DevopsItemKey>;
 export const AcceptedDevopsEvent = z.object({
   id: z.string(),
   key: DevopsItemKey,
+  /** `pending` unless the verdict wait saw it settled (or a forwarder already sending it). */
   status: DevopsEventStatus,
   statusUrl: z.string(),
+  /** With the verdict wait, when Jira answered in time: as `GET /events/{id}` reports it. */
+  verdict: z.string().nullable().optional(),
+  explanation: z.string().optional(),
 });
 
 /** `202` of `/api/v1/devops/builds` and `/deployments`: one event per item, in order. */
