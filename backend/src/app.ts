@@ -5,6 +5,7 @@ import { connectionRoutes } from './connections/routes.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
+import { renderCiDoorError } from './devops/door-errors.ts';
 import { devopsSiteRoutes } from './devops/site-routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { limitBodySize } from './http/body-limit.ts';
@@ -30,6 +31,28 @@ const API_LICENSE = {
   name: 'Proprietary: all rights reserved',
   identifier: 'LicenseRef-Proprietary',
 };
+
+const BODY_CUT_SHORT = 'The body ended early: the client closed the connection while sending it';
+
+/**
+ * The client went away mid-body (a killed CI job, a dropped connection): Node's `aborted` /
+ * `ECONNRESET` while reading, or the request already aborted. The caller's doing, not a fault.
+ */
+function hasClientGoneAway(error: unknown, request: Request): boolean {
+  if (request.signal.aborted) return true;
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const code = 'code' in cause ? cause.code : undefined;
+    if (
+      cause.message === 'aborted' ||
+      code === 'ECONNRESET' ||
+      code === 'ERR_STREAM_PREMATURE_CLOSE'
+    ) {
+      return true;
+    }
+    cause = cause.cause;
+  }
+  return false;
+}
 
 /** The whole HTTP surface, wired from explicit dependencies. */
 export function createApp(deps: Deps): OpenAPIHono<Env> {
@@ -72,7 +95,12 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
     renderProblem(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`)),
   );
   app.onError((error, c) => {
-    const appError = toAppError(error);
+    const appError = hasClientGoneAway(error, c.req.raw)
+      ? new AppError('validation_failed', BODY_CUT_SHORT, {
+          cause: error,
+          invalidFields: [{ field: 'body', message: BODY_CUT_SHORT }],
+        })
+      : toAppError(error);
     const log = {
       requestId: c.get('requestId'),
       code: appError.code,
@@ -80,7 +108,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
     };
     if (appError.status >= 500) deps.logger.error(log, 'request failed');
     else deps.logger.debug(log, 'request rejected');
-    return renderProblem(c, appError);
+    return renderCiDoorError(c, appError) ?? renderProblem(c, appError);
   });
   return app;
 }

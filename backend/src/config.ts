@@ -65,6 +65,7 @@ const EnvSchema = z.object({
   OUTBOX_MAX_AGE_HOURS: z.coerce.number().positive().default(72),
   OUTBOX_RETENTION_DAYS: z.coerce.number().positive().default(30),
   OUTBOX_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(3600).default(10),
+  DEVOPS_VERDICT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 
 /**
@@ -99,6 +100,8 @@ export interface Config {
    * longest wait between tries of a failing target.
    */
   outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number; backoffCapMs: number };
+  /** How long a DevOps post waits after its commit for Jira's verdict on its items (0: not at all). */
+  devops: { verdictWaitMs: number };
 }
 
 /** Every bad variable at once, by name. */
@@ -157,5 +160,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       retentionMs: e.OUTBOX_RETENTION_DAYS * 86_400_000,
       backoffCapMs: e.OUTBOX_BACKOFF_CAP_SECONDS * 1000,
     },
+    devops: { verdictWaitMs: e.DEVOPS_VERDICT_WAIT_MS },
   };
 }

@@ -199,7 +199,7 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
     expect(other.status).toBe(403);
   });
 
-  it('answers a Jira door body that is not JSON with problem+json, and stores nothing', async () => {
+  it("answers a Jira door body that is not JSON, or malformed as a whole, with Jira's error array, and stores nothing", async () => {
     const door = `/jira/builds/0.1/cloud/${b.site.cloudId}/bulk`;
     const send = (body: string, contentType: string) =>
       b.t.app.request(door, {
@@ -207,10 +207,9 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
         headers: { authorization: `Bearer ${b.ciToken}`, 'content-type': contentType },
         body,
       });
-    const Problem = z.object({
-      code: z.string(),
-      invalidFields: z.array(z.object({ field: z.string() })).optional(),
-    });
+    const ErrorMessages = z.array(z.strictObject({ message: z.string() })).min(1);
+    const messages = async (res: Response) =>
+      ErrorMessages.parse(await res.json()).map((error) => error.message);
     const before = await b.t.app.request('/api/v1/outbox/items', { headers: b.t.asAdmin() });
     const count = async (res: Response) =>
       z.object({ items: z.array(z.unknown()) }).parse(await res.json()).items.length;
@@ -218,27 +217,27 @@ describe('CI credentials at POST /oauth/token and the ingestion doors', () => {
 
     const plain = await send(JSON.stringify(onKnownIssue(jenkinsPayload('build'))), 'text/plain');
     expect(plain.status).toBe(415);
-    expect(Problem.parse(await plain.json()).code).toBe('unsupported_media_type');
+    expect(await messages(plain)).toEqual(['Send the body as application/json']);
     const broken = await send('{"builds": [', 'application/json; charset=utf-8');
     expect(broken.status).toBe(400);
-    expect(broken.headers.get('content-type')).toBe('application/problem+json');
-    expect(Problem.parse(await broken.json())).toMatchObject({
-      code: 'validation_failed',
-      invalidFields: [{ field: 'body' }],
-    });
+    expect(broken.headers.get('content-type')).toBe('application/json');
+    expect(await messages(broken)).toEqual(['The body is not valid JSON']);
     const unknown = await send(
       JSON.stringify({ ...onKnownIssue(jenkinsPayload('build')), extra: 1 }),
       'application/json',
     );
-    expect(Problem.parse(await unknown.json()).invalidFields).toEqual([{ field: 'body.extra' }]);
+    expect(unknown.status).toBe(400);
+    expect(await messages(unknown)).toEqual(["'extra' is not a known field"]);
+    const empty = await send(JSON.stringify({ builds: [] }), 'application/json');
+    expect(empty.status).toBe(400);
+    expect(await messages(empty)).toEqual(["'builds' must have at least 1 element"]);
     const longCloudId = await b.t.app.request(`/jira/builds/0.1/cloud/${'x'.repeat(256)}/bulk`, {
       method: 'POST',
       headers: b.ciAuth,
       body: JSON.stringify(onKnownIssue(jenkinsPayload('build'))),
     });
-    expect(Problem.parse(await longCloudId.json()).invalidFields).toEqual([
-      { field: 'param.cloudId' },
-    ]);
+    expect(longCloudId.status).toBe(400);
+    expect(await messages(longCloudId)).toHaveLength(1);
     const after = await b.t.app.request('/api/v1/outbox/items', { headers: b.t.asAdmin() });
     expect(await count(after)).toBe(items);
   });

@@ -4,22 +4,59 @@ import {
   JiraCompatibleBuildsAccepted,
   JiraCompatibleDeploymentsAccepted,
 } from '@testbridge/shared/api/devops';
-import { SubmitBuildsRequest } from '@testbridge/shared/jira/builds';
-import { SubmitDeploymentsInput } from '@testbridge/shared/jira/deployments';
+import {
+  BuildData,
+  JiraErrorMessage,
+  SubmitBuildsEnvelope,
+  SubmitBuildsRequest,
+} from '@testbridge/shared/jira/builds';
+import {
+  DeploymentInput,
+  SubmitDeploymentsEnvelope,
+  SubmitDeploymentsInput,
+} from '@testbridge/shared/jira/deployments';
+import { jiraItemMessages } from '@testbridge/shared/jira/item-errors';
 import type { Context } from 'hono';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
 import { createRouter } from '../http/openapi.ts';
 import { validationError } from '../http/problem.ts';
-import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { jsonBody, jsonContent } from '../http/responses.ts';
 import { ciPrincipalOf, parseBasic, requireCi } from './ci-auth.ts';
 import { type CiPrincipal, checkCiClient, issueCiToken } from './credential-service.ts';
-import { isPlainValidBuilds } from './fast-builds.ts';
+import { isPlainBuildsEnvelope, isPlainValidBuild } from './fast-builds.ts';
 import { acceptBuilds, acceptDeployments } from './ingest-service.ts';
-import { parseJsonBody } from './json-body.ts';
+import { checkEnvelope, checkItems, sentBuildKey, sentDeploymentKey } from './item-checks.ts';
+import { readJsonBody } from './json-body.ts';
+import { awaitDevopsVerdicts, isListedAccepted } from './verdict-wait.ts';
 
 const security: Record<string, string[]>[] = [{ ciToken: [] }, { ciClient: [] }];
+
+const ErrorMessages = z.array(JiraErrorMessage).min(1);
+const GatewayError = z.object({ code: z.number().int(), message: z.string() });
+const jiraError = (schema: z.ZodType, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+/** The error answers of the bulk doors, in Jira's shapes. */
+const jiraDoorErrors = {
+  400: jiraError(
+    ErrorMessages,
+    'The request as a whole is malformed (not JSON, no items, bad `properties`/`providerMetadata`, over 500 association values in one item); nothing is stored',
+  ),
+  401: jiraError(
+    GatewayError,
+    'No CI token or client credentials, or unknown/expired/revoked ones',
+  ),
+  403: jiraError(GatewayError, 'The CI credentials are for another Jira site'),
+  413: jiraError(ErrorMessages, 'More than 100 items, or a body over BODY_LIMIT_BYTES'),
+  415: jiraError(ErrorMessages, 'The body is not declared as JSON'),
+} as const;
+
+const OAuthError = z.object({ error: z.string(), error_description: z.string() });
+const oauthErrorDoc = (description: string) => jiraError(OAuthError, description);
 
 /** RFC 6749 §5.2 error body, never cached. */
 function oauthError(
@@ -122,8 +159,9 @@ export function devopsCiRoutes(deps: Deps) {
       '`client_id`/`client_secret` in the body or HTTP Basic (not both). `audience` is optional.',
     responses: {
       200: jsonContent(CiTokenResponse, 'The token'),
-      400: { description: 'RFC 6749 error' },
-      401: { description: 'invalid_client' },
+      400: oauthErrorDoc('RFC 6749 error: invalid_request, unsupported_grant_type, invalid_target'),
+      401: oauthErrorDoc('invalid_client'),
+      413: oauthErrorDoc('invalid_request: the body is over BODY_LIMIT_BYTES'),
     },
   });
   router.post('/oauth/token', async (c) => {
@@ -181,7 +219,8 @@ export function devopsCiRoutes(deps: Deps) {
     );
   });
 
-  // Documented with the body schema, validated by the handler (`parseJsonBody`: synchronously).
+  // Documented with the body schema, validated by the handler: the envelope as a whole, then
+  // each item on its own (synchronously), as Jira does.
   router.openAPIRegistry.registerPath({
     method: 'post',
     path: '/jira/builds/0.1/cloud/{cloudId}/bulk',
@@ -189,30 +228,43 @@ export function devopsCiRoutes(deps: Deps) {
     tags: ['DevOps'],
     summary: "Submit builds in Jira's own format (Jira-compatible)",
     description:
-      "The body and answer of Jira's submitBuilds. Every build is committed to the outbox before " +
-      'the 202, then delivered to Jira; `events` tells where to follow each one.',
+      "The body and answer of Jira's submitBuilds. A build that breaks Jira's rules is answered " +
+      'in `rejectedBuilds` (its key and Jira-worded `errors`) while the others are accepted; ' +
+      'every accepted build is committed to the outbox before the 202, then delivered to Jira; ' +
+      '`events` tells where to follow each one. `null` members count as absent. Errors use ' +
+      "Jira's bodies: an array of `{message}`, or `{code, message}` for 401/403.",
     security,
     request: { params: CloudIdParam, body: jsonBody(SubmitBuildsRequest) },
     responses: {
       202: jsonContent(JiraCompatibleBuildsAccepted, 'Accepted for delivery'),
-      ...problemResponses,
-      403: problemResponse('The CI credentials are for another Jira site'),
-      415: problemResponse('The body is not declared as JSON'),
+      ...jiraDoorErrors,
     },
   });
   router.post('/jira/builds/0.1/cloud/:cloudId/bulk', async (c) => {
     const principal = ciPrincipalOf(c);
     requireSameSite(principal, cloudIdOf(c));
-    const { builds, ...envelope } = await parseJsonBody(c, SubmitBuildsRequest, isPlainValidBuilds);
-    const events = await acceptBuilds(deps, principal, envelope, builds);
+    const { builds, ...envelope } = checkEnvelope(
+      await readJsonBody(c),
+      SubmitBuildsEnvelope,
+      'builds',
+      isPlainBuildsEnvelope,
+    );
+    const checked = checkItems(builds, BuildData, isPlainValidBuild);
+    const rejectedBuilds = checked.rejected.map((rejected) => ({
+      key: sentBuildKey(rejected.item),
+      errors: jiraItemMessages(rejected.error),
+    }));
+    const committed =
+      checked.valid.length > 0 ? await acceptBuilds(deps, principal, envelope, checked.valid) : [];
+    const waited = await awaitDevopsVerdicts(deps, committed);
     return accepted(c, {
       // The events carry the builds' keys, so the parsed builds need not outlive the commit
       // (holding them across it cost garbage-collection time).
-      acceptedBuilds: events.map((event) => event.key),
-      rejectedBuilds: [],
-      unknownIssueKeys: [],
-      unknownAssociations: [],
-      events,
+      acceptedBuilds: waited.events.filter(isListedAccepted).map((event) => event.key),
+      rejectedBuilds: [...rejectedBuilds, ...waited.rejected],
+      unknownIssueKeys: waited.unknownIssueKeys,
+      unknownAssociations: waited.unknownAssociations,
+      events: waited.events,
     });
   });
 
@@ -223,28 +275,39 @@ export function devopsCiRoutes(deps: Deps) {
     tags: ['DevOps'],
     summary: "Submit deployments in Jira's own format (Jira-compatible)",
     description:
-      "The body and answer of Jira's submitDeployments; `environment.type` may be left out (the " +
-      "site's environment rules decide it).",
+      "The body and answer of Jira's submitDeployments, judged per deployment like builds; " +
+      "`environment.type` may be left out (the site's environment rules decide it).",
     security,
     request: { params: CloudIdParam, body: jsonBody(SubmitDeploymentsInput) },
     responses: {
       202: jsonContent(JiraCompatibleDeploymentsAccepted, 'Accepted for delivery'),
-      ...problemResponses,
-      403: problemResponse('The CI credentials are for another Jira site'),
-      415: problemResponse('The body is not declared as JSON'),
+      ...jiraDoorErrors,
     },
   });
   router.post('/jira/deployments/0.1/cloud/:cloudId/bulk', async (c) => {
     const principal = ciPrincipalOf(c);
     requireSameSite(principal, cloudIdOf(c));
-    const { deployments, ...envelope } = await parseJsonBody(c, SubmitDeploymentsInput);
-    const events = await acceptDeployments(deps, principal, envelope, deployments);
+    const { deployments, ...envelope } = checkEnvelope(
+      await readJsonBody(c),
+      SubmitDeploymentsEnvelope,
+      'deployments',
+    );
+    const checked = checkItems(deployments, DeploymentInput);
+    const rejectedDeployments = checked.rejected.map((rejected) => ({
+      key: sentDeploymentKey(rejected.item),
+      errors: jiraItemMessages(rejected.error),
+    }));
+    const committed =
+      checked.valid.length > 0
+        ? await acceptDeployments(deps, principal, envelope, checked.valid)
+        : [];
+    const waited = await awaitDevopsVerdicts(deps, committed);
     return accepted(c, {
-      acceptedDeployments: events.map((event) => event.key),
-      rejectedDeployments: [],
-      unknownIssueKeys: [],
-      unknownAssociations: [],
-      events,
+      acceptedDeployments: waited.events.filter(isListedAccepted).map((event) => event.key),
+      rejectedDeployments: [...rejectedDeployments, ...waited.rejected],
+      unknownIssueKeys: waited.unknownIssueKeys,
+      unknownAssociations: waited.unknownAssociations,
+      events: waited.events,
     });
   });
 

@@ -1,3 +1,7 @@
+import {
+  JiraCompatibleBuildsAccepted,
+  PartlyAcceptedDevopsItems,
+} from '@testbridge/shared/api/devops';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -188,29 +192,51 @@ describe('builds and deployments from CI to Jira', () => {
     });
   });
 
-  it('refuses bad input with problem+json naming the item and field, writing nothing', async () => {
+  it("answers an invalid build in rejectedBuilds with Jira's words while its valid siblings are accepted, committed and delivered", async () => {
     const payload = onKnownIssue(jenkinsPayload('build'));
     const builds = z.array(z.record(z.string(), z.unknown())).parse(payload.builds);
+    const first = builds[0] ?? {};
     const bad = {
       ...payload,
       builds: [
-        ...builds,
-        ...builds,
-        ...builds,
-        { ...builds[0], pipelineId: undefined, state: 'done' },
+        first,
+        { ...first, buildNumber: 13, pipelineId: undefined, state: 'done' },
+        { ...first, buildNumber: 14, url: undefined },
+        { ...first, buildNumber: 15 },
       ],
     };
     const res = await b.postJira('builds', bad);
-    expect(res.status).toBe(400);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
-    const problem = z
-      .object({ code: z.string(), invalidFields: z.array(z.object({ field: z.string() })) })
-      .parse(await res.json());
-    expect(problem.code).toBe('validation_failed');
-    expect(problem.invalidFields.map((f) => f.field).sort()).toEqual([
-      'body.builds[3].pipelineId',
-      'body.builds[3].state',
+    expect(res.status).toBe(202);
+    const answer = JiraCompatibleBuildsAccepted.parse(await res.json());
+    expect(answer.acceptedBuilds).toEqual([
+      { pipelineId: 'pipelineId', buildNumber: 12 },
+      { pipelineId: 'pipelineId', buildNumber: 15 },
     ]);
+    expect(answer.rejectedBuilds).toEqual([
+      {
+        key: { buildNumber: 13 },
+        errors: [
+          { message: "'pipelineId' is required" },
+          {
+            message:
+              "'state' is not valid. Allowed values are: [pending, in_progress, successful, failed, cancelled, unknown].",
+          },
+        ],
+      },
+      {
+        key: { pipelineId: 'pipelineId', buildNumber: 14 },
+        errors: [{ message: "'url' is required" }],
+      },
+    ]);
+    expect(answer.events).toHaveLength(2);
+    expect(await b.drain()).toMatchObject({ claimed: 2, delivered: 2 });
+    expect(
+      b.sim.devops
+        .builds(b.site.cloudId)
+        .map((stored) => stored.data.buildNumber)
+        .sort(),
+    ).toEqual([12, 15]);
+
     const tooMany = await b.postApi('builds', {
       builds: Array.from({ length: 101 }, (_, n) => ({
         pipelineId: 'p',
@@ -220,10 +246,79 @@ describe('builds and deployments from CI to Jira', () => {
       })),
     });
     expect(tooMany.status).toBe(400);
+    const tooManyAtJira = await b.postJira('builds', {
+      builds: Array.from({ length: 101 }, () => first),
+    });
+    expect(tooManyAtJira.status).toBe(413);
+    expect(await tooManyAtJira.json()).toEqual([
+      { message: 'Data is too large. Submit fewer builds in each payload.' },
+    ]);
     const list = await b.t.app.request('/api/v1/outbox/items?status=pending', {
       headers: b.t.asAdmin(),
     });
     expect(z.object({ items: z.array(z.unknown()) }).parse(await list.json()).items).toEqual([]);
+  });
+
+  it('accepts the valid items at /api/v1/devops and names the rejected ones by index in a problem', async () => {
+    const good = (buildNumber: number) => ({
+      pipelineId: 'web',
+      buildNumber,
+      state: 'successful',
+      url: `https://ci.example/web/${buildNumber}`,
+      issueKeys: ['TB-1'],
+    });
+    const res = await b.postApi('builds', {
+      builds: [good(1), { ...good(2), url: 'not a url' }, good(3), { ...good(4), state: 'done' }],
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const problem = z
+      .object({
+        code: z.string(),
+        invalidFields: z.array(z.object({ field: z.string() })),
+      })
+      .and(PartlyAcceptedDevopsItems)
+      .parse(await res.json());
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.invalidFields.map((f) => f.field)).toEqual([
+      'body.builds[1].url',
+      'body.builds[3].state',
+    ]);
+    expect(problem.rejectedIndexes).toEqual([1, 3]);
+    expect(problem.events.map((event) => [event.index, event.key])).toEqual([
+      [0, { pipelineId: 'web', buildNumber: 1 }],
+      [2, { pipelineId: 'web', buildNumber: 3 }],
+    ]);
+    const deployments = await b.postApi('deployments', {
+      deployments: [
+        {
+          deploymentSequenceNumber: 1,
+          state: 'successful',
+          url: 'https://ci.example/d/1',
+          pipeline: { id: 'web' },
+          environment: { id: 'prod' },
+          issueKeys: ['TB-1'],
+        },
+        {
+          deploymentSequenceNumber: 2,
+          state: 'successful',
+          pipeline: { id: 'web' },
+          environment: { id: 'prod' },
+          issueKeys: ['TB-1'],
+        },
+      ],
+    });
+    expect(deployments.status).toBe(400);
+    const partly = PartlyAcceptedDevopsItems.parse(await deployments.json());
+    expect(partly.rejectedIndexes).toEqual([1]);
+    expect(await b.drain()).toMatchObject({ claimed: 3, delivered: 3 });
+    expect(
+      b.sim.devops
+        .builds(b.site.cloudId)
+        .map((stored) => stored.data.buildNumber)
+        .sort(),
+    ).toEqual([1, 3]);
+    expect(b.sim.devops.deployments(b.site.cloudId)).toHaveLength(1);
   });
 
   it('survives 429 (waiting for Retry-After), 5xx and a long outage, then delivers everything', async () => {

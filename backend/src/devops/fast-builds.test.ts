@@ -1,6 +1,6 @@
-import { SubmitBuildsRequest } from '@testbridge/shared/jira/builds';
+import { BuildData, SubmitBuildsRequest } from '@testbridge/shared/jira/builds';
 import { describe, expect, it } from 'vitest';
-import { isPlainValidBuilds } from './fast-builds.ts';
+import { isPlainValidBuild, isPlainValidBuilds } from './fast-builds.ts';
 import { jenkinsPayload } from './testing.ts';
 
 type Json = Record<string, unknown>;
@@ -130,5 +130,25 @@ describe('the fast path for valid build bodies', () => {
     // Both sides were exercised: valid variants taken, broken ones left to zod.
     expect(taken).toBeGreaterThan(50);
     expect(refused).toBeGreaterThan(500);
+  });
+
+  it('judges each build as zod does on its own (per-item verdicts): never takes one zod refuses', () => {
+    let taken = 0;
+    let refused = 0;
+    for (const body of validBodies.flatMap(variants)) {
+      const builds: unknown[] = Array.isArray(body.builds) ? body.builds : [];
+      for (const build of builds.slice(0, 3)) {
+        const zod = BuildData.safeParse(build);
+        if (isPlainValidBuild(build)) {
+          taken += 1;
+          expect(zod.success, JSON.stringify(build).slice(0, 300)).toBe(true);
+          expect(zod.data).toEqual(build);
+        } else if (!zod.success) {
+          refused += 1;
+        }
+      }
+    }
+    expect(taken).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(300);
   });
 });

@@ -16,6 +16,18 @@ import {
  * errors. `fast-builds.test.ts` checks it against zod on valid and broken variants.
  */
 export function isPlainValidBuilds(body: unknown): body is SubmitBuildsRequest {
+  if (!isPlainBuildsEnvelope(body)) return false;
+  for (const build of body.builds) if (!isPlainValidBuild(build)) return false;
+  return true;
+}
+
+/**
+ * The envelope of a `submitBuilds` body (everything but the builds themselves) is valid under
+ * `SubmitBuildsEnvelope`: 1–100 builds, valid `properties` and `providerMetadata`.
+ */
+export function isPlainBuildsEnvelope(
+  body: unknown,
+): body is Omit<SubmitBuildsRequest, 'builds'> & { builds: unknown[] } {
   if (!isPlainObject(body) || !hasOnly(body, ENVELOPE_KEYS)) return false;
   if (body.properties !== undefined && !isPlainProperties(body.properties)) return false;
   const meta = body.providerMetadata;
@@ -25,9 +37,7 @@ export function isPlainValidBuilds(body: unknown): body is SubmitBuildsRequest {
   }
   const builds = body.builds;
   if (!Array.isArray(builds) || builds.length < 1) return false;
-  if (builds.length > JIRA_DEVOPS_LIMITS.itemsPerRequest) return false;
-  for (const build of builds) if (!isPlainValidBuild(build)) return false;
-  return true;
+  return builds.length <= JIRA_DEVOPS_LIMITS.itemsPerRequest;
 }
 
 const ENVELOPE_KEYS = new Set(['properties', 'providerMetadata', 'builds']);
@@ -95,7 +105,8 @@ function isStringArray(value: unknown, min: number, max: number): value is strin
   return Array.isArray(value) && value.length >= min && value.length <= max;
 }
 
-function isPlainValidBuild(build: unknown): boolean {
+/** One build is valid under `BuildData` (then it is used as it is); false: let zod decide. */
+export function isPlainValidBuild(build: unknown): build is BuildData {
   if (!isPlainObject(build) || !hasOnly(build, BUILD_KEYS)) return false;
   if (build.schemaVersion !== undefined && build.schemaVersion !== '1.0') return false;
   if (!isText(build.pipelineId, 1, 255) || !isText(build.displayName, 1, 255)) return false;

@@ -42,6 +42,8 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
       ATLASSIAN_AUTH_URL: `${sim.baseUrl}/auth`,
       ATLASSIAN_API_URL: `${sim.baseUrl}/api`,
       ALLOW_PRIVATE_JIRA_URLS: '1',
+      // Tests drive delivery step by step (drain); verdict-wait.test.ts turns the wait on.
+      DEVOPS_VERDICT_WAIT_MS: '0',
       ...options.env,
     },
   });

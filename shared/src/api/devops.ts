@@ -12,6 +12,7 @@ import {
   JIRA_DEVOPS_LIMITS,
   ProviderMetadata,
   TestInfo,
+  UnknownAssociation,
 } from '../jira/builds.ts';
 import { DeploymentAssociation, DeploymentState, EnvironmentType } from '../jira/deployments.ts';
 
@@ -184,6 +185,18 @@ export const CiDeploymentsRequest = z.union([
 ]);
 export type CiDeploymentsRequest = z.infer<typeof CiDeploymentsRequest>;
 
+/** `{ builds: [...] }` with the builds left unchecked: each is judged on its own. */
+export const CiBuildsEnvelope = z.strictObject({
+  ...envelope,
+  builds: z.array(z.unknown()).min(1).max(JIRA_DEVOPS_LIMITS.itemsPerRequest),
+});
+
+/** `{ deployments: [...] }` with the deployments left unchecked. */
+export const CiDeploymentsEnvelope = z.strictObject({
+  ...envelope,
+  deployments: z.array(z.unknown()).min(1).max(JIRA_DEVOPS_LIMITS.itemsPerRequest),
+});
+
 export const DevopsEventKind = z.enum(['build', 'deployment']);
 export const DevopsEventStatus = z.enum(['pending', 'delivering', 'delivered', 'rejected', 'dead']);
 export type DevopsEventStatus = z.infer<typeof DevopsEventStatus>;
@@ -203,13 +216,28 @@ export type DevopsItemKey = z.infer<typeof DevopsItemKey>;
 export const AcceptedDevopsEvent = z.object({
   id: z.string(),
   key: DevopsItemKey,
+  /** `pending` unless the verdict wait saw it settled (or a forwarder already sending it). */
   status: DevopsEventStatus,
   statusUrl: z.string(),
+  /** With the verdict wait, when Jira answered in time: as `GET /events/{id}` reports it. */
+  verdict: z.string().nullable().optional(),
+  explanation: z.string().optional(),
 });
 
 /** `202` of `/api/v1/devops/builds` and `/deployments`: one event per item, in order. */
 export const AcceptedDevopsEvents = z.object({ events: z.array(AcceptedDevopsEvent) });
 export type AcceptedDevopsEvents = z.infer<typeof AcceptedDevopsEvents>;
+
+/**
+ * Extensions of the `400 validation_failed` problem of `/api/v1/devops/builds|deployments` when
+ * some items were invalid: `invalidFields` names each bad field by index
+ * (`body.builds[3].url`), the valid items were accepted all the same (`events`, with their
+ * `index` in the request) and `rejectedIndexes` lists the others.
+ */
+export const PartlyAcceptedDevopsItems = z.object({
+  events: z.array(AcceptedDevopsEvent.extend({ index: z.number().int() })),
+  rejectedIndexes: z.array(z.number().int()),
+});
 
 /** What Jira said about an item (its own words), once delivered. */
 export const JiraVerdictDetail = z.object({
@@ -258,16 +286,31 @@ export const DevopsEventQuery = z.strictObject({
 });
 export type DevopsEventQuery = z.infer<typeof DevopsEventQuery>;
 
+/** An item Jira (or Testbridge, by Jira's rules) refused: its key as sent and Jira's messages. */
+const rejectedItem = <T extends z.ZodType>(key: T) =>
+  z.object({
+    key,
+    errors: z.array(z.object({ message: z.string(), errorTraceId: z.string().optional() })),
+  });
+
+const jiraLists = {
+  unknownIssueKeys: z.array(z.string()),
+  unknownAssociations: z.array(UnknownAssociation),
+  events: z.array(AcceptedDevopsEvent),
+};
+
 /**
  * `202` of the Jira-compatible `POST /jira/builds/0.1/cloud/{cloudId}/bulk`: Jira's own answer
- * shape (every build accepted for delivery) plus one event per build.
+ * shape plus one event per accepted build. A build that breaks Jira's rules is in
+ * `rejectedBuilds`; with the verdict wait, so is one Jira itself rejected, and `unknownIssueKeys`
+ * are Jira's. Builds still pending are listed as accepted (their events say `pending`).
  */
 export const JiraCompatibleBuildsAccepted = z.object({
   acceptedBuilds: z.array(z.object({ pipelineId: z.string(), buildNumber: z.number() })),
-  rejectedBuilds: z.array(z.unknown()).max(0),
-  unknownIssueKeys: z.array(z.string()),
-  unknownAssociations: z.array(z.unknown()).max(0),
-  events: z.array(AcceptedDevopsEvent),
+  rejectedBuilds: z.array(
+    rejectedItem(z.object({ pipelineId: z.unknown(), buildNumber: z.unknown() }).partial()),
+  ),
+  ...jiraLists,
 });
 
 /** `202` of the Jira-compatible deployments endpoint, likewise. */
@@ -279,10 +322,18 @@ export const JiraCompatibleDeploymentsAccepted = z.object({
       deploymentSequenceNumber: z.number(),
     }),
   ),
-  rejectedDeployments: z.array(z.unknown()).max(0),
-  unknownIssueKeys: z.array(z.string()),
-  unknownAssociations: z.array(z.unknown()).max(0),
-  events: z.array(AcceptedDevopsEvent),
+  rejectedDeployments: z.array(
+    rejectedItem(
+      z
+        .object({
+          pipelineId: z.unknown(),
+          environmentId: z.unknown(),
+          deploymentSequenceNumber: z.unknown(),
+        })
+        .partial(),
+    ),
+  ),
+  ...jiraLists,
 });
 
 export const CloudIdParam = z.object({ cloudId: z.string().min(1).max(255) });

@@ -136,6 +136,20 @@ export const SubmitBuildsRequest = z.strictObject({
 });
 export type SubmitBuildsRequest = z.infer<typeof SubmitBuildsRequest>;
 
+/**
+ * A `submitBuilds` body with the builds left unchecked: what Jira refuses as a whole (400). More
+ * than 100 builds is a 413 (`tooManyItemsMessage`); each build is then judged on its own.
+ */
+export const SubmitBuildsEnvelope = z.strictObject({
+  properties: DevopsProperties.optional(),
+  providerMetadata: ProviderMetadata.optional(),
+  builds: z.array(z.unknown()).min(1),
+});
+
+/** Jira's 413 message for more than 100 items (the OpenAPI's words). */
+export const tooManyItemsMessage = (noun: 'builds' | 'deployments') =>
+  `Data is too large. Submit fewer ${noun} in each payload.`;
+
 export const BuildKey = z.object({ pipelineId: z.string(), buildNumber: z.number() });
 export type BuildKey = z.infer<typeof BuildKey>;
 

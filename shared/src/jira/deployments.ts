@@ -112,6 +112,12 @@ export const SubmitDeploymentsInput = z.strictObject({
 });
 export type SubmitDeploymentsInput = z.infer<typeof SubmitDeploymentsInput>;
 
+/** A `submitDeployments` body with the deployments left unchecked (refused as a whole: 400). */
+export const SubmitDeploymentsEnvelope = z.strictObject({
+  ...envelope,
+  deployments: z.array(z.unknown()).min(1),
+});
+
 export const DeploymentKey = z.object({
   pipelineId: z.string(),
   environmentId: z.string(),

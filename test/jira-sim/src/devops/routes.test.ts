@@ -129,6 +129,49 @@ describe('jira-sim Builds API', () => {
     expect(messages.some((m) => m.startsWith("'displayName'"))).toBe(true);
   });
 
+  it("words a state outside the enum as Jira does, and takes the Jenkins plugin's nulls as absent", async () => {
+    const { sim, post } = setup();
+    const res = await post('builds', {
+      properties: null,
+      providerMetadata: { product: null },
+      builds: [
+        build({ buildNumber: 1, state: 'done' }),
+        build({
+          buildNumber: 2,
+          description: null,
+          label: null,
+          testInfo: null,
+          references: null,
+          associations: null,
+          schemaVersion: null,
+        }),
+        build({ buildNumber: 3, url: null }),
+      ],
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({
+      acceptedBuilds: [{ pipelineId: 'pipe', buildNumber: 2 }],
+      rejectedBuilds: [
+        {
+          key: { pipelineId: 'pipe', buildNumber: 1 },
+          errors: [
+            {
+              message:
+                "'state' is not valid. Allowed values are: [pending, in_progress, successful, failed, cancelled, unknown].",
+            },
+          ],
+        },
+        {
+          key: { pipelineId: 'pipe', buildNumber: 3 },
+          errors: [{ message: "'url' is required" }],
+        },
+      ],
+      unknownIssueKeys: [],
+    });
+    const stored = sim.devops.builds(ACME).find((item) => item.data.buildNumber === 2);
+    expect(stored?.data).not.toHaveProperty('label');
+  });
+
   it('links builds through associations and reports unknown associations', async () => {
     const { post } = setup();
     const res = await post('builds', {

@@ -10,7 +10,7 @@ import { authenticateGateway } from '../auth/authenticate-cloud.ts';
 import { failWith, gatewayError, jiraError } from '../auth/jira-errors.ts';
 import type { CloudEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
-import type { DevopsApi } from './schemas.ts';
+import { type DevopsApi, dropNullMembers } from './schemas.ts';
 import { buildKey, deploymentKey, siteStateOf } from './state.ts';
 import { submitDevopsItems } from './submit.ts';
 
@@ -30,7 +30,7 @@ function createApiRoutes(deps: SimDeps, api: DevopsApi): Hono<CloudEnv> {
   app.post('/bulk', async (c) => {
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = dropNullMembers(JSON.parse(await c.req.text()));
     } catch {
       return Response.json([{ message: 'The request body is not valid JSON' }], { status: 400 });
     }

@@ -121,7 +121,8 @@ function fieldOf(error: ErrorObject): string {
 
 /**
  * Jira-style messages for schema errors: `'url' is required` (as Jira words it in the Jenkins
- * plugin's recorded rejection), otherwise `'field' <ajv message>`.
+ * plugin's recorded rejection), `'state' is not valid. Allowed values are: [...].` (as Jira
+ * answered users of its Builds API), otherwise `'field' <ajv message>`.
  */
 export function describeSchemaErrors(errors: readonly ErrorObject[] | null | undefined): string[] {
   const messages = new Set<string>();
@@ -132,9 +133,29 @@ export function describeSchemaErrors(errors: readonly ErrorObject[] | null | und
       const missing = z.object({ missingProperty: z.string() }).safeParse(error.params);
       const name = missing.success ? missing.data.missingProperty : '?';
       messages.add(`'${field ? `${field}.` : ''}${name}' is required`);
+    } else if (error.keyword === 'enum') {
+      // As Jira words it (reported by users of its Builds API).
+      const allowed = z.object({ allowedValues: z.array(z.unknown()) }).safeParse(error.params);
+      const values = allowed.success ? allowed.data.allowedValues.map(String).join(', ') : '';
+      messages.add(`'${field}' is not valid. Allowed values are: [${values}].`);
     } else {
       messages.add(`'${field || '(item)'}' ${error.message ?? 'is invalid'}`);
     }
   }
   return [...messages];
+}
+
+/**
+ * The body as Jira reads it: object members that are `null` are absent (Atlassian's Jenkins
+ * plugin 1.x serialises absent optional fields as null with Jackson's defaults, and Jira takes
+ * them), at any depth; `null` array elements stay and fail the schema.
+ */
+export function dropNullMembers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNullMembers);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== null) out[key] = dropNullMembers(member);
+  }
+  return out;
 }
