@@ -35,6 +35,18 @@ export const IssueBody = z
   .loose();
 export type IssueBody = z.infer<typeof IssueBody>;
 
+// Answers' schemas are built once: zod builds and compiles a schema on first use, so a schema
+// made per call cost more than parsing the answer with it (~4% of a mediated search).
+const CloudSearchPage = z
+  .object({ issues: z.array(IssueBody), nextPageToken: z.string().nullish() })
+  .loose();
+const DcSearchPage = z.object({ issues: z.array(IssueBody), total: z.number().optional() }).loose();
+const CreatedIssue = z.object({ id: z.string(), key: z.string() }).loose();
+const RemoteLinkAnswer = z.object({ id: z.union([z.number(), z.string()]) }).loose();
+const CommentAnswer = z
+  .object({ id: z.string(), author: JiraUserBody.nullish(), created: z.string().nullish() })
+  .loose();
+
 const SUMMARY_FIELDS = [
   'summary',
   'status',
@@ -80,7 +92,7 @@ export async function searchIssues(
         },
         idempotent: true,
       },
-      z.object({ issues: z.array(IssueBody), nextPageToken: z.string().nullish() }).loose(),
+      CloudSearchPage,
     );
     return { issues: page.issues, next: page.nextPageToken ? { token: page.nextPageToken } : null };
   }
@@ -94,7 +106,7 @@ export async function searchIssues(
       body: { jql, startAt, maxResults: limit, fields: SUMMARY_FIELDS },
       idempotent: true,
     },
-    z.object({ issues: z.array(IssueBody), total: z.number().optional() }).loose(),
+    DcSearchPage,
   );
   const end = startAt + page.issues.length;
   const more = page.issues.length > 0 && (page.total === undefined || end < page.total);
@@ -151,7 +163,7 @@ export function createIssue(deps: JiraDeps, target: JiraApi, input: NewIssue) {
     deps,
     target.endpoint,
     { method: 'POST', path: `/rest/api/${target.apiVersion}/issue`, body: { fields } },
-    z.object({ id: z.string(), key: z.string() }).loose(),
+    CreatedIssue,
   );
 }
 
@@ -220,7 +232,7 @@ export async function upsertRemoteLink(
       },
       idempotent: true,
     },
-    z.object({ id: z.union([z.number(), z.string()]) }).loose(),
+    RemoteLinkAnswer,
   );
   return { id: String(body.id), created: status === 201 };
 }
@@ -238,8 +250,6 @@ export function addComment(deps: JiraDeps, target: JiraApi, issue: string, text:
       path: `/rest/api/${target.apiVersion}/issue/${encodeURIComponent(issue)}/comment`,
       body: { body: toJiraRichText(target.deployment, text) },
     },
-    z
-      .object({ id: z.string(), author: JiraUserBody.nullish(), created: z.string().nullish() })
-      .loose(),
+    CommentAnswer,
   );
 }

@@ -56,10 +56,29 @@ export async function benchDevopsIngest(
   try {
     const sim = await startSimServer(ctx);
     servers.push(sim);
-    const sqlite = await startBackend(ctx, sim, { DATA_DIR: join(dir, 'sqlite') });
+    // Pure ingestion: Jira held away (503, Retry-After) so delivery does not share the CPUs.
+    const sqlite = await startBackend(ctx, sim, {
+      DATA_DIR: join(dir, 'sqlite'),
+      DEVOPS_VERDICT_WAIT_MS: '0',
+    });
     servers.push(sqlite);
+    // Against a simulator answering promptly: the verdict wait off (the forwarder delivers
+    // behind the 202) and on (the 202 waits for Jira's verdict, default budget of 2 s).
+    const promptSim = await startSimServer(ctx);
+    servers.push(promptSim);
+    const waitOff = await startBackend(ctx, promptSim, {
+      DATA_DIR: join(dir, 'wait-off'),
+      DEVOPS_VERDICT_WAIT_MS: '0',
+    });
+    servers.push(waitOff);
+    const waitOn = await startBackend(ctx, promptSim, {
+      DATA_DIR: join(dir, 'wait-on'),
+      DEVOPS_VERDICT_WAIT_MS: '2000',
+    });
+    servers.push(waitOn);
     const postgres = await startBackend(ctx, sim, {
       DATA_DIR: join(dir, 'pg'),
+      DEVOPS_VERDICT_WAIT_MS: '0',
       DATABASE_URL: pg.options.kind === 'postgres' ? pg.options.url : '',
     });
     servers.push(postgres);
@@ -72,6 +91,8 @@ export async function benchDevopsIngest(
     servers.push(bare);
     const onSqlite = await prepareDevopsSite(sqlite, sim);
     const onPostgres = await prepareDevopsSite(postgres, sim);
+    const onWaitOff = await prepareDevopsSite(waitOff, promptSim, true);
+    const onWaitOn = await prepareDevopsSite(waitOn, promptSim, true);
     const path = (cloudId: string) => `/jira/builds/0.1/cloud/${cloudId}/bulk`;
     const bareTarget: Target = {
       name: 'bare Hono',
@@ -84,6 +105,18 @@ export async function benchDevopsIngest(
       server: sqlite,
       path: path(onSqlite.cloudId),
       token: onSqlite.token,
+    };
+    const waitOffTarget: Target = {
+      name: 'Testbridge, SQLite, Jira answering, verdict wait off',
+      server: waitOff,
+      path: path(onWaitOff.cloudId),
+      token: onWaitOff.token,
+    };
+    const waitOnTarget: Target = {
+      name: 'Testbridge, SQLite, Jira answering, verdict wait on',
+      server: waitOn,
+      path: path(onWaitOn.cloudId),
+      token: onWaitOn.token,
     };
     const pgTarget: Target = {
       name: 'Testbridge, PostgreSQL',
@@ -113,17 +146,12 @@ export async function benchDevopsIngest(
       return { ...result, cpuMicrosPerRequest: (cpuMs * 1000) / requests };
     };
 
-    const single = new Map<string, Measured[]>([
-      [bareTarget.name, []],
-      [sqliteTarget.name, []],
-    ]);
-    const batch = new Map<string, Measured[]>([
-      [bareTarget.name, []],
-      [sqliteTarget.name, []],
-      [pgTarget.name, []],
-    ]);
+    const singleTargets = [bareTarget, sqliteTarget, waitOffTarget, waitOnTarget];
+    const batchTargets = [bareTarget, sqliteTarget, pgTarget, waitOffTarget, waitOnTarget];
+    const single = new Map<string, Measured[]>(singleTargets.map((t) => [t.name, []]));
+    const batch = new Map<string, Measured[]>(batchTargets.map((t) => [t.name, []]));
     for (let round = 0; round < ctx.rounds; round++) {
-      for (const target of parts.single ? [bareTarget, sqliteTarget] : []) {
+      for (const target of parts.single ? singleTargets : []) {
         measure(target, 1, 2); // warm-up
         const result = measure(target, 1, ctx.seconds);
         single.get(target.name)?.push(result);
@@ -131,7 +159,7 @@ export async function benchDevopsIngest(
           `[bench] devops single round ${round + 1} ${target.name}: ${result.requestsPerSecond.toFixed(0)} req/s\n`,
         );
       }
-      for (const target of parts.batch ? [bareTarget, sqliteTarget, pgTarget] : []) {
+      for (const target of parts.batch ? batchTargets : []) {
         measure(target, 100, 2);
         const result = measure(target, 100, ctx.seconds);
         batch.get(target.name)?.push(result);
@@ -150,7 +178,7 @@ export async function benchDevopsIngest(
       `| server | req/s${events ? ' | events/s' : ''} | server CPU µs/request | p50 ms | p99 ms | errors | runs (req/s) |\n|---|---:|${events ? '---:|' : ''}---:|---:|---:|---:|---|`;
     const cpuNote =
       'Server CPU is the CPU time of the server process (all its threads, from `/proc`) per answered request: unlike req/s it does not move when wrk, which shares the machine with other work, fails to keep the server busy.';
-    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. During these runs the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below).`;
+    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. For the first rows the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below). The two "Jira answering" rows post to a second backend pair wired to a second simulator that answers at once: with the verdict wait off (\`DEVOPS_VERDICT_WAIT_MS=0\`: the forwarder delivers behind the 202) and on (\`2000\`, the default: after the commit the items are sent at once, batched per event-loop turn, and the 202 carries Jira's verdict); their server CPU includes the delivery to Jira, and the simulator shares the CPUs.`;
     const sections: Section[] = [];
     if (parts.single) {
       sections.push({
@@ -160,6 +188,8 @@ export async function benchDevopsIngest(
 ${header(false)}
 ${row(sqliteTarget.name, single.get(sqliteTarget.name) ?? [], 1)}
 ${row(bareTarget.name, single.get(bareTarget.name) ?? [], 1)}
+${row(waitOffTarget.name, single.get(waitOffTarget.name) ?? [], 1)}
+${row(waitOnTarget.name, single.get(waitOnTarget.name) ?? [], 1)}
 
 **Ratio:** Testbridge / bare Hono = **${singleRatio.toFixed(2)}** in req/s (target ≥ 0.5); bare Hono's / Testbridge's server CPU per request = ${cpuRatio.toFixed(2)}.
 
@@ -181,6 +211,8 @@ ${header(true)}
 ${row(sqliteTarget.name, batch.get(sqliteTarget.name) ?? [], 100)}
 ${row(pgTarget.name, batch.get(pgTarget.name) ?? [], 100)}
 ${row(bareTarget.name, batch.get(bareTarget.name) ?? [], 100)}
+${row(waitOffTarget.name, batch.get(waitOffTarget.name) ?? [], 100)}
+${row(waitOnTarget.name, batch.get(waitOnTarget.name) ?? [], 100)}
 
 **Events/s:** SQLite **${(rps(batch.get(sqliteTarget.name)) * 100).toFixed(0)}** (target ≥ 50,000), PostgreSQL **${(rps(batch.get(pgTarget.name)) * 100).toFixed(0)}**, bare Hono ${(rps(batch.get(bareTarget.name)) * 100).toFixed(0)}.
 PostgreSQL runs on the same two CPUs (a local server, \`fsync\` as configured there); its own CPU

@@ -74,10 +74,11 @@ async function ok(res: Response, what: string): Promise<Record<string, string>> 
 }
 
 /**
- * A DevOps site for the simulator's acme site, CI credentials and a CI token. Jira then answers
- * 503 with `Retry-After: 3600`, so the forwarder holds off and ingestion has the CPU to itself.
+ * A DevOps site for the simulator's acme site, CI credentials and a CI token. Unless `prompt`,
+ * Jira then answers 503 with `Retry-After: 3600`, so the forwarder holds off and ingestion has
+ * the CPU to itself; `prompt` leaves the simulator answering (for the verdict wait).
  */
-export async function prepareDevopsSite(backend: Server, sim: Server) {
+export async function prepareDevopsSite(backend: Server, sim: Server, prompt = false) {
   const admin = { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' };
   const site = await ok(
     await fetch(`${backend.url}/api/v1/devops/sites`, {
@@ -112,19 +113,21 @@ export async function prepareDevopsSite(backend: Server, sim: Server) {
     }),
     'token',
   );
-  await ok(
-    await fetch(`${sim.url}/_sim/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        kind: 'status',
-        status: 503,
-        retryAfterSeconds: 3600,
-        path: '/api/jira/*',
+  if (!prompt) {
+    await ok(
+      await fetch(`${sim.url}/_sim/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          kind: 'status',
+          status: 503,
+          retryAfterSeconds: 3600,
+          path: '/api/jira/*',
+        }),
       }),
-    }),
-    'fault',
-  );
+      'fault',
+    );
+  }
   if (!site.cloudId || !token) throw new Error('no cloudId or token');
   return { cloudId: site.cloudId, token };
 }
