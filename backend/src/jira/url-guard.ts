@@ -97,6 +97,42 @@ export interface UrlGuardOptions {
   lookupHost: (host: string) => Promise<string[]>;
 }
 
+type Refuse = (message: string) => AppError;
+
+/** `url_not_allowed` naming `field`, with the message for that field. */
+function refuserFor(field: string): Refuse {
+  return (message) =>
+    new AppError('url_not_allowed', `${field}: ${message}`, {
+      invalidFields: [{ field, message }],
+    });
+}
+
+function parseUrl(raw: string, refuse: Refuse): URL {
+  try {
+    return new URL(raw);
+  } catch {
+    throw refuse('is not a URL');
+  }
+}
+
+/** The addresses the URL's host stands for (an IP literal as itself); refused when none. */
+async function addressesOf(
+  url: URL,
+  lookupHost: (host: string) => Promise<string[]>,
+  refuse: Refuse,
+): Promise<string[]> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return [host];
+  let addresses: string[];
+  try {
+    addresses = await lookupHost(host);
+  } catch {
+    throw refuse(`host ${host} does not resolve`);
+  }
+  if (addresses.length === 0) throw refuse(`host ${host} does not resolve`);
+  return addresses;
+}
+
 /**
  * Refuses a Jira URL that is not https or that resolves to an address we must not call (SSRF),
  * unless private URLs are allowed (development and tests: then http and any host are fine).
@@ -107,35 +143,15 @@ export async function assertJiraUrlAllowed(
   field: string,
   options: UrlGuardOptions,
 ): Promise<URL> {
-  const refuse = (message: string) =>
-    new AppError('url_not_allowed', `${field}: ${message}`, {
-      invalidFields: [{ field, message }],
-    });
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw refuse('is not a URL');
-  }
+  const refuse = refuserFor(field);
+  const url = parseUrl(raw, refuse);
   if (url.username || url.password) throw refuse('must not carry credentials');
   if (options.allowPrivate) {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw refuse('must be http(s)');
     return url;
   }
   if (url.protocol !== 'https:') throw refuse('must use https');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  if (isIP(host)) {
-    addresses = [host];
-  } else {
-    try {
-      addresses = await options.lookupHost(host);
-    } catch {
-      throw refuse(`host ${host} does not resolve`);
-    }
-  }
-  if (addresses.length === 0) throw refuse(`host ${host} does not resolve`);
-  const bad = addresses.find(isBlockedAddress);
+  const bad = (await addressesOf(url, options.lookupHost, refuse)).find(isBlockedAddress);
   if (bad) throw refuse(`resolves to ${bad}, a private, loopback or link-local address`);
   return url;
 }
@@ -157,32 +173,12 @@ export async function assertProxyUrlAllowed(
   field: string,
   options: ProxyGuardOptions,
 ): Promise<URL> {
-  const refuse = (message: string) =>
-    new AppError('url_not_allowed', `${field}: ${message}`, {
-      invalidFields: [{ field, message }],
-    });
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw refuse('is not a URL');
-  }
+  const refuse = refuserFor(field);
+  const url = parseUrl(raw, refuse);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('must be http(s)');
   if (url.username || url.password)
     throw refuse('must not carry credentials (give proxy.username and proxy.password)');
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  let addresses: string[];
-  if (isIP(host)) {
-    addresses = [host];
-  } else {
-    try {
-      addresses = await options.lookupHost(host);
-    } catch {
-      throw refuse(`host ${host} does not resolve`);
-    }
-  }
-  if (addresses.length === 0) throw refuse(`host ${host} does not resolve`);
-  for (const address of addresses) {
+  for (const address of await addressesOf(url, options.lookupHost, refuse)) {
     const refusal = proxyAddressRefusal(address, options.allowPrivate);
     if (refusal) throw refuse(`resolves to ${refusal}`);
   }
