@@ -16,9 +16,12 @@ import { observeRequests } from './http/observe.ts';
 import { createRouter } from './http/openapi.ts';
 import { renderProblem, toAppError } from './http/problem.ts';
 import { whoAmIRoutes } from './http/whoami.ts';
+import { mappingRoutes } from './mappings/routes.ts';
 import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { outboxRoutes } from './outbox/routes.ts';
+import { issueTestsRoutes } from './results/coverage-routes.ts';
+import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
 
 export const API_VERSION = '0.1.0';
@@ -60,7 +63,12 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   const authenticate = createKeyAuthenticator(deps);
 
   app.use('*', observeRequests(deps.logger, deps.metrics));
-  app.use('*', limitBodySize(deps.config.bodyLimitBytes));
+  const bodyLimit = limitBodySize(deps.config.bodyLimitBytes);
+  // Report files stream into their reader and have their own, larger limit.
+  const uploadLimit = limitBodySize(deps.config.results.uploadLimitBytes);
+  app.use('*', (c, next) =>
+    RESULTS_UPLOAD_PATH.test(c.req.path) ? uploadLimit(c, next) : bodyLimit(c, next),
+  );
 
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes());
@@ -73,6 +81,9 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/devops/sites', devopsSiteRoutes(deps, authenticate));
   app.route('/api/v1/devops', devopsApiRoutes(deps, authenticate));
   app.route('/api/v1/outbox', outboxRoutes(deps, authenticate));
+  app.route('/api/v1/mappings', mappingRoutes(deps, authenticate));
+  app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
+  app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
   app.route('/', devopsCiRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

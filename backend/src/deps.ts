@@ -9,6 +9,7 @@ import { openStore, type Store, type StoreOptions } from './db/store.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createDispatcherPool, type DispatcherPool } from './jira/dispatcher.ts';
+import { mappedProjectKeys } from './mappings/service.ts';
 
 /** The time, injectable so tests can freeze or move it. */
 export interface Clock {
@@ -114,6 +115,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connections: config.jiraMaxSocketsPerSite,
       }),
     sleep: overrides.sleep ?? realSleep,
+    projectKeysOf: mappedProjectKeys({ store }),
   };
 }
 

@@ -6,7 +6,17 @@
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
 import * as devops from './schema/pg/devops.ts';
+import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
+import * as results from './schema/pg/results.ts';
 
-export const pgSchema = { ...apiKeys, ...connections, ...devops, ...oauth, ...outbox };
+export const pgSchema = {
+  ...apiKeys,
+  ...connections,
+  ...devops,
+  ...mappings,
+  ...oauth,
+  ...outbox,
+  ...results,
+};

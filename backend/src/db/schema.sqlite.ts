@@ -4,7 +4,17 @@
 import * as apiKeys from './schema/sqlite/api-keys.ts';
 import * as connections from './schema/sqlite/connections.ts';
 import * as devops from './schema/sqlite/devops.ts';
+import * as mappings from './schema/sqlite/mappings.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
 import * as outbox from './schema/sqlite/outbox.ts';
+import * as results from './schema/sqlite/results.ts';
 
-export const sqliteSchema = { ...apiKeys, ...connections, ...devops, ...oauth, ...outbox };
+export const sqliteSchema = {
+  ...apiKeys,
+  ...connections,
+  ...devops,
+  ...mappings,
+  ...oauth,
+  ...outbox,
+  ...results,
+};

@@ -121,6 +121,26 @@ CREATE TABLE `devops_sites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `devops_sites_cloud_id_unique` ON `devops_sites` (`cloud_id`);--> statement-breakpoint
+CREATE TABLE `project_mappings` (
+	`id` text PRIMARY KEY NOT NULL,
+	`tool_project_key` text NOT NULL,
+	`tool_project_name` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`jira_project_id` text NOT NULL,
+	`jira_project_key` text NOT NULL,
+	`create_defects` integer NOT NULL,
+	`defect_issue_type_id` text,
+	`defect_issue_type_name` text,
+	`labels` text NOT NULL,
+	`components` text NOT NULL,
+	`webhook_mode` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `project_mappings_tool_project_key_unique` ON `project_mappings` (`tool_project_key`);--> statement-breakpoint
+CREATE INDEX `project_mappings_connection_idx` ON `project_mappings` (`connection_id`);--> statement-breakpoint
 CREATE TABLE `oauth_flows` (
 	`id` text PRIMARY KEY NOT NULL,
 	`connection_id` text NOT NULL,
@@ -182,4 +202,107 @@ CREATE TABLE `outbox_items` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `outbox_items_dedupe_idx` ON `outbox_items` (`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `outbox_items_due_idx` ON `outbox_items` (`status`,`next_attempt_at`,`id`);--> statement-breakpoint
-CREATE INDEX `outbox_items_subject_idx` ON `outbox_items` (`target`,`subject`,`created_at`);
+CREATE INDEX `outbox_items_subject_idx` ON `outbox_items` (`target`,`subject`,`created_at`);--> statement-breakpoint
+CREATE TABLE `result_executions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`run_id` text NOT NULL,
+	`test_id` text NOT NULL,
+	`status` text NOT NULL,
+	`flaky` integer NOT NULL,
+	`had_failure` integer NOT NULL,
+	`attempts` integer NOT NULL,
+	`duration_ms` real,
+	`message` text,
+	`stack` text,
+	`signature` text,
+	`at` integer NOT NULL,
+	`environment` text,
+	`fix_version` text,
+	FOREIGN KEY (`run_id`) REFERENCES `result_runs`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`test_id`) REFERENCES `result_tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `result_executions_run_test_idx` ON `result_executions` (`run_id`,`test_id`);--> statement-breakpoint
+CREATE INDEX `result_executions_test_at_idx` ON `result_executions` (`test_id`,`at`);--> statement-breakpoint
+CREATE INDEX `result_executions_test_env_idx` ON `result_executions` (`test_id`,`environment`,`at`);--> statement-breakpoint
+CREATE INDEX `result_executions_test_fix_idx` ON `result_executions` (`test_id`,`fix_version`,`at`);--> statement-breakpoint
+CREATE INDEX `result_executions_signature_idx` ON `result_executions` (`signature`);--> statement-breakpoint
+CREATE INDEX `result_executions_at_idx` ON `result_executions` (`at`);--> statement-breakpoint
+CREATE TABLE `result_issue_keys` (
+	`connection_id` text NOT NULL,
+	`issue_key` text NOT NULL,
+	`issue_id` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `issue_key`)
+);
+--> statement-breakpoint
+CREATE INDEX `result_issue_keys_id_idx` ON `result_issue_keys` (`connection_id`,`issue_id`);--> statement-breakpoint
+CREATE TABLE `result_latest` (
+	`test_id` text NOT NULL,
+	`scope_kind` text NOT NULL,
+	`scope_value` text NOT NULL,
+	`execution_id` text NOT NULL,
+	`at` integer NOT NULL,
+	PRIMARY KEY(`test_id`, `scope_kind`, `scope_value`),
+	FOREIGN KEY (`test_id`) REFERENCES `result_tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `result_latest_execution_idx` ON `result_latest` (`execution_id`);--> statement-breakpoint
+CREATE TABLE `result_runs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_key` text NOT NULL,
+	`name` text NOT NULL,
+	`created_by_kind` text NOT NULL,
+	`created_by` text NOT NULL,
+	`ci_site_id` text,
+	`pipeline_id` text,
+	`build_number` integer,
+	`build_url` text,
+	`build_display_name` text,
+	`build_test_info_filled` integer DEFAULT false NOT NULL,
+	`environment` text,
+	`fix_version` text,
+	`revision` text,
+	`branch` text,
+	`started_at` integer,
+	`finished_at` integer,
+	`at` integer NOT NULL,
+	`files` integer DEFAULT 0 NOT NULL,
+	`unknown_issue_keys` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `result_runs_project_idx` ON `result_runs` (`project_key`,`created_at`);--> statement-breakpoint
+CREATE INDEX `result_runs_at_idx` ON `result_runs` (`at`);--> statement-breakpoint
+CREATE TABLE `result_staged_cases` (
+	`upload_id` text NOT NULL,
+	`seq` integer NOT NULL,
+	`payload` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`upload_id`, `seq`)
+);
+--> statement-breakpoint
+CREATE INDEX `result_staged_cases_created_idx` ON `result_staged_cases` (`created_at`);--> statement-breakpoint
+CREATE TABLE `result_test_links` (
+	`test_id` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`issue_id` text NOT NULL,
+	PRIMARY KEY(`test_id`, `connection_id`, `issue_id`),
+	FOREIGN KEY (`test_id`) REFERENCES `result_tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `result_test_links_issue_idx` ON `result_test_links` (`connection_id`,`issue_id`,`test_id`);--> statement-breakpoint
+CREATE TABLE `result_tests` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_key` text NOT NULL,
+	`identity` text NOT NULL,
+	`test_key` text,
+	`name` text NOT NULL,
+	`classname` text,
+	`suite` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);
