@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
+import { defectRoutes } from './defects/routes.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
@@ -84,6 +85,7 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/mappings', mappingRoutes(deps, authenticate));
   app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
   app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
+  app.route('/api/v1/defects', defectRoutes(deps, authenticate));
   app.route('/', devopsCiRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -5,6 +5,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { rotateKeyFile } from './crypto/keyring.ts';
 import { resealAll } from './crypto/reseal.ts';
 import { SEALED_COLUMNS } from './db/sealed-columns.ts';
+import { createDefectSender } from './defects/sender.ts';
 import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
@@ -64,7 +65,7 @@ async function runServer(config: Config): Promise<void> {
   }
   const app = createApp(deps);
   // Delivers the outbox (builds, deployments …) in the background; stopped before the store closes.
-  const forwarder = startForwarder(deps, createDevopsSenders(deps));
+  const forwarder = startForwarder(deps, [...createDevopsSenders(deps), createDefectSender(deps)]);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },

@@ -5,6 +5,7 @@
  */
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
+import * as defects from './schema/pg/defects.ts';
 import * as devops from './schema/pg/devops.ts';
 import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
@@ -14,6 +15,7 @@ import * as results from './schema/pg/results.ts';
 export const pgSchema = {
   ...apiKeys,
   ...connections,
+  ...defects,
   ...devops,
   ...mappings,
   ...oauth,

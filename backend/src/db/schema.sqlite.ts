@@ -3,6 +3,7 @@
  */
 import * as apiKeys from './schema/sqlite/api-keys.ts';
 import * as connections from './schema/sqlite/connections.ts';
+import * as defects from './schema/sqlite/defects.ts';
 import * as devops from './schema/sqlite/devops.ts';
 import * as mappings from './schema/sqlite/mappings.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
@@ -12,6 +13,7 @@ import * as results from './schema/sqlite/results.ts';
 export const sqliteSchema = {
   ...apiKeys,
   ...connections,
+  ...defects,
   ...devops,
   ...mappings,
   ...oauth,

@@ -136,6 +136,8 @@ export interface NewIssue {
   description?: string | undefined;
   assignee?: string | undefined;
   labels?: string[] | undefined;
+  /** Component names (or ids) of the project. */
+  components?: string[] | undefined;
   priority?: string | undefined;
 }
 
@@ -158,6 +160,8 @@ export function createIssue(deps: JiraDeps, target: JiraApi, input: NewIssue) {
     fields.assignee =
       target.deployment === 'cloud' ? { accountId: input.assignee } : { name: input.assignee };
   if (input.labels !== undefined) fields.labels = input.labels;
+  if (input.components !== undefined && input.components.length > 0)
+    fields.components = input.components.map(idOrName);
   if (input.priority !== undefined) fields.priority = idOrName(input.priority);
   return callJira(
     deps,

@@ -29,6 +29,7 @@ export type CoverageDeps = Pick<
   | 'sleep'
   | 'lookupHost'
   | 'dispatchers'
+  | 'openDefectsOf'
 >;
 
 export interface IssueTestsRequest {
@@ -130,6 +131,7 @@ export async function getIssueTests(
     ),
   ]);
   const historyOf = new Map(testIds.map((id, i) => [id, histories[i] ?? []]));
+  const defectsOf = deps.openDefectsOf ? await deps.openDefectsOf(testIds) : new Map();
   const environments = new Set<string>();
   const fixVersions = new Set<string>();
   const covering: CoveringTest[] = tests.map((test) => {
@@ -160,7 +162,7 @@ export async function getIssueTests(
       latest: inScope ? toView(inScope) : null,
       byEnvironment,
       history: (historyOf.get(test.id) ?? []).map(toView),
-      openDefects: [],
+      openDefects: defectsOf.get(test.id) ?? [],
     };
   });
   covering.sort(

@@ -64,6 +64,33 @@ CREATE TABLE "grants" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "defect_executions" (
+	"defect_id" text NOT NULL,
+	"execution_id" text NOT NULL,
+	"linked_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "defect_executions_defect_id_execution_id_pk" PRIMARY KEY("defect_id","execution_id")
+);
+--> statement-breakpoint
+CREATE TABLE "defects" (
+	"id" text PRIMARY KEY NOT NULL,
+	"project_key" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"test_id" text NOT NULL,
+	"run_id" text NOT NULL,
+	"execution_id" text NOT NULL,
+	"signature" text NOT NULL,
+	"open_signature" text,
+	"state" text NOT NULL,
+	"acting_user" text,
+	"summary" text NOT NULL,
+	"issue_id" text,
+	"issue_key" text,
+	"failure_reason" text,
+	"linked_issues" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "devops_ci_credentials" (
 	"id" text PRIMARY KEY NOT NULL,
 	"site_id" text NOT NULL,
@@ -272,6 +299,7 @@ CREATE TABLE "result_tests" (
 --> statement-breakpoint
 ALTER TABLE "connection_events" ADD CONSTRAINT "connection_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "defect_executions" ADD CONSTRAINT "defect_executions_defect_id_defects_id_fk" FOREIGN KEY ("defect_id") REFERENCES "public"."defects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_ci_credentials" ADD CONSTRAINT "devops_ci_credentials_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_ci_tokens" ADD CONSTRAINT "devops_ci_tokens_credential_id_devops_ci_credentials_id_fk" FOREIGN KEY ("credential_id") REFERENCES "public"."devops_ci_credentials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -284,6 +312,9 @@ ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("connection_id","subject");--> statement-breakpoint
+CREATE INDEX "defect_executions_execution_idx" ON "defect_executions" USING btree ("execution_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "defects_open_signature_idx" ON "defects" USING btree ("project_key","open_signature");--> statement-breakpoint
+CREATE INDEX "defects_test_idx" ON "defects" USING btree ("test_id","state");--> statement-breakpoint
 CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING btree ("site_id");--> statement-breakpoint
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint

@@ -69,6 +69,37 @@ CREATE TABLE `grants` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `grants_connection_subject_idx` ON `grants` (`connection_id`,`subject`);--> statement-breakpoint
+CREATE TABLE `defect_executions` (
+	`defect_id` text NOT NULL,
+	`execution_id` text NOT NULL,
+	`linked_at` integer NOT NULL,
+	PRIMARY KEY(`defect_id`, `execution_id`),
+	FOREIGN KEY (`defect_id`) REFERENCES `defects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `defect_executions_execution_idx` ON `defect_executions` (`execution_id`);--> statement-breakpoint
+CREATE TABLE `defects` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_key` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`test_id` text NOT NULL,
+	`run_id` text NOT NULL,
+	`execution_id` text NOT NULL,
+	`signature` text NOT NULL,
+	`open_signature` text,
+	`state` text NOT NULL,
+	`acting_user` text,
+	`summary` text NOT NULL,
+	`issue_id` text,
+	`issue_key` text,
+	`failure_reason` text,
+	`linked_issues` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `defects_open_signature_idx` ON `defects` (`project_key`,`open_signature`);--> statement-breakpoint
+CREATE INDEX `defects_test_idx` ON `defects` (`test_id`,`state`);--> statement-breakpoint
 CREATE TABLE `devops_ci_credentials` (
 	`id` text PRIMARY KEY NOT NULL,
 	`site_id` text NOT NULL,

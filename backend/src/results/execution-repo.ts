@@ -1,0 +1,47 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db, Tables } from '../db/store.ts';
+import type { ExecutionRow, RunRow, TestRow } from './repo.ts';
+
+/** One execution with its test and run, and what those tests cover: what defects are made of. */
+export function createExecutionRepo(tables: Tables) {
+  const { resultExecutions: executions, resultTests: tests, resultRuns: runs } = tables;
+  const links = tables.resultTestLinks;
+  return {
+    async findWithTestAndRun(
+      db: Db,
+      executionId: string,
+    ): Promise<{ execution: ExecutionRow; test: TestRow; run: RunRow } | undefined> {
+      const rows = await db
+        .select({ execution: executions, test: tests, run: runs })
+        .from(executions)
+        .innerJoin(tests, eq(tests.id, executions.testId))
+        .innerJoin(runs, eq(runs.id, executions.runId))
+        .where(eq(executions.id, executionId))
+        .limit(1);
+      return rows[0];
+    },
+    /** The Jira issue ids each test covers on a connection. */
+    async coveredIssueIds(
+      db: Db,
+      connectionId: string,
+      testIds: readonly string[],
+    ): Promise<Map<string, string[]>> {
+      const covered = new Map<string, string[]>();
+      for (let i = 0; i < testIds.length; i += 500) {
+        const rows = await db
+          .select({ testId: links.testId, issueId: links.issueId })
+          .from(links)
+          .where(
+            and(
+              eq(links.connectionId, connectionId),
+              inArray(links.testId, testIds.slice(i, i + 500)),
+            ),
+          );
+        for (const row of rows)
+          covered.set(row.testId, [...(covered.get(row.testId) ?? []), row.issueId]);
+      }
+      for (const ids of covered.values()) ids.sort();
+      return covered;
+    },
+  };
+}
