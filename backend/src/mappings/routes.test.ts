@@ -11,7 +11,10 @@ describe.each(STORE_KINDS)('mappings on %s', (kind) => {
   });
   afterAll(async () => bed.t.cleanup());
 
-  const post = (body: Record<string, unknown>, headers = bed.t.asAdmin(json)) =>
+  const post = (
+    body: Record<string, unknown>,
+    headers: Record<string, string> = bed.t.asAdmin(json),
+  ) =>
     bed.t.app.request('/api/v1/mappings', { method: 'POST', headers, body: JSON.stringify(body) });
   const mapping = (over: Record<string, unknown> = {}) => ({
     toolProject: { key: 'API', name: 'API tests' },
