@@ -42,7 +42,7 @@ export async function createResultsTestbed(store: StoreKind, env: Record<string,
   function upload(
     headers: Record<string, string>,
     runId: string,
-    body: BodyInit,
+    body: string | Uint8Array,
     extra: Record<string, string> = {},
     fileName = 'report.json',
   ) {
