@@ -45,7 +45,7 @@ export function defectRoutes(deps: DefectDeps, authenticate: AuthenticateKey) {
         403: problemResponse(
           'The key’s role may not do this; or `user_authorization_required`: the named user must authorize Testbridge first',
         ),
-        404: problemResponse('No such execution'),
+        404: problemResponse('The test has no execution in that run'),
         409: problemResponse(
           '`conflict`: the execution did not fail, its project is not mapped, the mapping has defects off or no defect issue type; or `needs_reauthorization`',
         ),
@@ -70,12 +70,11 @@ export function defectRoutes(deps: DefectDeps, authenticate: AuthenticateKey) {
       responses: {
         200: jsonContent(DefectCreateUrl, 'The prefilled URL'),
         ...problemResponses,
-        404: problemResponse('No such execution'),
+        404: problemResponse('The test has no execution in that run'),
         409: problemResponse('The execution did not fail, or defects are off for its project'),
       },
     }),
-    async (c) =>
-      c.json({ url: await defectCreateUrl(deps, c.req.valid('query').executionId) }, 200),
+    async (c) => c.json({ url: await defectCreateUrl(deps, c.req.valid('query')) }, 200),
   );
 
   router.openapi(

@@ -47,7 +47,7 @@ async function ensureIssue(deps: DefectDeps, target: JiraTarget, row: DefectRow,
     const issue = found.issues[0];
     if (issue) return { id: issue.id, key: issue.key };
   }
-  const context = await getExecutionContext(deps, row.executionId);
+  const context = await getExecutionContext(deps, { executionId: row.executionId });
   const mapping = await findMappingOfToolProject(deps, row.projectKey);
   if (!mapping?.createDefects || !mapping.defectIssueType)
     throw new AppError(

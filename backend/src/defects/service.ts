@@ -146,10 +146,10 @@ const isUniqueViolation = (error: unknown): boolean => {
  */
 export async function fileDefect(
   deps: DefectDeps,
-  input: { executionId: string; summary?: string | undefined },
+  input: { runId: string; testId: string; summary?: string | undefined },
   user: string | undefined,
 ): Promise<DefectFiled> {
-  const context = await getExecutionContext(deps, input.executionId);
+  const context = await getExecutionContext(deps, { runId: input.runId, testId: input.testId });
   const signature = requireFailure(context);
   const mapping = await mappingForDefects(deps, context.run.projectKey);
   await jiraTargetFor(deps, mapping.connectionId, user, 'write');
@@ -249,8 +249,11 @@ export function openDefectsOfTests(deps: ToolApiDeps) {
  * labels), for tools that open Jira's dialog instead of filing through Testbridge.
  * @see https://confluence.atlassian.com/jirakb/how-to-create-issues-using-direct-html-links-in-jira-server-159474.html
  */
-export async function defectCreateUrl(deps: ToolApiDeps, executionId: string): Promise<string> {
-  const context = await getExecutionContext(deps, executionId);
+export async function defectCreateUrl(
+  deps: ToolApiDeps,
+  of: { runId: string; testId: string },
+): Promise<string> {
+  const context = await getExecutionContext(deps, of);
   requireFailure(context);
   const mapping = await mappingForDefects(deps, context.run.projectKey);
   const base = await browseBaseOf(deps, mapping.connectionId);

@@ -18,13 +18,16 @@ export interface ExecutionContext {
  */
 export async function getExecutionContext(
   deps: ReadDeps,
-  executionId: string,
+  by: { executionId: string } | { runId: string; testId: string },
 ): Promise<ExecutionContext> {
-  const found = await createExecutionRepo(deps.store.tables).findWithTestAndRun(
-    deps.store.db,
-    executionId,
-  );
-  if (!found) throw new AppError('not_found', `No execution ${executionId}`);
+  const found = await createExecutionRepo(deps.store.tables).findWithTestAndRun(deps.store.db, by);
+  if (!found)
+    throw new AppError(
+      'not_found',
+      'executionId' in by
+        ? `No execution ${by.executionId}`
+        : `Test ${by.testId} has no execution in run ${by.runId}`,
+    );
   return found;
 }
 

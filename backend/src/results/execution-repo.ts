@@ -9,14 +9,18 @@ export function createExecutionRepo(tables: Tables) {
   return {
     async findWithTestAndRun(
       db: Db,
-      executionId: string,
+      by: { executionId: string } | { runId: string; testId: string },
     ): Promise<{ execution: ExecutionRow; test: TestRow; run: RunRow } | undefined> {
       const rows = await db
         .select({ execution: executions, test: tests, run: runs })
         .from(executions)
         .innerJoin(tests, eq(tests.id, executions.testId))
         .innerJoin(runs, eq(runs.id, executions.runId))
-        .where(eq(executions.id, executionId))
+        .where(
+          'executionId' in by
+            ? eq(executions.id, by.executionId)
+            : and(eq(executions.runId, by.runId), eq(executions.testId, by.testId)),
+        )
         .limit(1);
       return rows[0];
     },

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 
 export const CreateDefectRequest = z.strictObject({
-  /** The failed (or errored) execution to file: `GET /api/v1/issues/{id}/tests` lists them. */
-  executionId: z.string().min(1).max(200),
+  /** The run and test of the failed (or errored) execution, as the Tests panel lists them. */
+  runId: z.string().min(1).max(200),
+  testId: z.string().min(1).max(200),
   /** Replaces the generated summary (`Test failure: <test>: <first line>`). */
   summary: z.string().trim().min(1).max(255).optional(),
 });
@@ -44,6 +45,9 @@ export const DefectIdParam = z.object({ id: z.string().min(1) });
 export const DefectListQuery = z.strictObject({ testId: z.string().min(1) });
 export const DefectList = z.object({ items: z.array(Defect) });
 
-export const DefectCreateUrlQuery = z.strictObject({ executionId: z.string().min(1).max(200) });
+export const DefectCreateUrlQuery = z.strictObject({
+  runId: z.string().min(1).max(200),
+  testId: z.string().min(1).max(200),
+});
 /** Jira's own create-issue screen, prefilled, for tools that prefer Jira's dialog. */
 export const DefectCreateUrl = z.object({ url: z.string() });
