@@ -9,6 +9,7 @@ import { createDefectSender } from './defects/sender.ts';
 import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
+import { startResultsPruner } from './results/retention.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -66,6 +67,8 @@ async function runServer(config: Config): Promise<void> {
   const app = createApp(deps);
   // Delivers the outbox (builds, deployments …) in the background; stopped before the store closes.
   const forwarder = startForwarder(deps, [...createDevopsSenders(deps), createDefectSender(deps)]);
+  // Results retention (age and count per test); one replica at a time on PostgreSQL.
+  const pruner = startResultsPruner(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -89,6 +92,7 @@ async function runServer(config: Config): Promise<void> {
     force.unref();
     server.close(async () => {
       await forwarder.stop();
+      await pruner.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

@@ -102,12 +102,13 @@ export async function resolveIssueKeys(
   deps: JiraDeps,
   target: JiraApi,
   keys: readonly string[],
+  perSearch = KEYS_PER_SEARCH,
 ): Promise<ResolvedKeys> {
   const found = new Map<string, { id: string; key: string }>();
   const unknown: string[] = [];
   const wanted = [...new Set(keys.map((key) => key.toUpperCase()))];
-  for (let start = 0; start < wanted.length; start += KEYS_PER_SEARCH) {
-    let chunk = wanted.slice(start, start + KEYS_PER_SEARCH);
+  for (let start = 0; start < wanted.length; start += perSearch) {
+    let chunk = wanted.slice(start, start + perSearch);
     while (chunk.length > 0) {
       let issues: { id: string; key: string }[];
       try {
