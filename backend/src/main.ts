@@ -9,6 +9,7 @@ import { createDefectSender } from './defects/sender.ts';
 import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
+import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
 
 /**
@@ -66,7 +67,11 @@ async function runServer(config: Config): Promise<void> {
   }
   const app = createApp(deps);
   // Delivers the outbox (builds, deployments …) in the background; stopped before the store closes.
-  const forwarder = startForwarder(deps, [...createDevopsSenders(deps), createDefectSender(deps)]);
+  const forwarder = startForwarder(deps, [
+    ...createDevopsSenders(deps),
+    createDefectSender(deps),
+    createRemoteLinkSender(deps),
+  ]);
   // Results retention (age and count per test); one replica at a time on PostgreSQL.
   const pruner = startResultsPruner(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {

@@ -10,6 +10,7 @@ import * as devops from './schema/pg/devops.ts';
 import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
+import * as remoteLinks from './schema/pg/remote-links.ts';
 import * as results from './schema/pg/results.ts';
 
 export const pgSchema = {
@@ -20,5 +21,6 @@ export const pgSchema = {
   ...mappings,
   ...oauth,
   ...outbox,
+  ...remoteLinks,
   ...results,
 };

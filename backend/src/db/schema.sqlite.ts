@@ -8,6 +8,7 @@ import * as devops from './schema/sqlite/devops.ts';
 import * as mappings from './schema/sqlite/mappings.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
 import * as outbox from './schema/sqlite/outbox.ts';
+import * as remoteLinks from './schema/sqlite/remote-links.ts';
 import * as results from './schema/sqlite/results.ts';
 
 export const sqliteSchema = {
@@ -18,5 +19,6 @@ export const sqliteSchema = {
   ...mappings,
   ...oauth,
   ...outbox,
+  ...remoteLinks,
   ...results,
 };

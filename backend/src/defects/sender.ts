@@ -5,15 +5,10 @@ import { createIssue, linkIssues, searchIssues, upsertRemoteLink } from '../jira
 import { findMappingOfToolProject } from '../mappings/service.ts';
 import type { ItemVerdict, OutboxItem, OutboxSender, SendOutcome } from '../outbox/sender.ts';
 import { coveredIssueIdsOf, getExecutionContext } from '../results/execution-context.ts';
+import { runUrlOf } from '../results/remote-links.ts';
 import { type JiraTarget, jiraTargetFor } from '../tool-api/endpoint.ts';
 import { createDefectRepo, type DefectRow } from './repo.ts';
-import {
-  DEFECT_KIND,
-  type DefectDeps,
-  defectDescriptionOf,
-  defectLabelOf,
-  runUrlOf,
-} from './service.ts';
+import { DEFECT_KIND, type DefectDeps, defectDescriptionOf, defectLabelOf } from './service.ts';
 
 /** Jira's stock link type between a defect and the requirement its test covers. */
 const LINK_TYPE = 'Relates';

@@ -8,6 +8,7 @@ import { AppError } from '../http/errors.ts';
 import { findMappingOfToolProject } from '../mappings/service.ts';
 import { enqueueOutboxItems } from '../outbox/service.ts';
 import { type ExecutionContext, getExecutionContext } from '../results/execution-context.ts';
+import { runUrlOf } from '../results/remote-links.ts';
 import { jiraTargetFor, type ToolApiDeps } from '../tool-api/endpoint.ts';
 import { createDefectRepo, type DefectRow } from './repo.ts';
 
@@ -46,10 +47,6 @@ export function defectDescriptionOf(context: ExecutionContext, runUrl: string): 
   if (execution.stack) lines.push('', execution.stack);
   return lines.join('\n');
 }
-
-/** Where people and Jira's remote link find a run. */
-export const runUrlOf = (deps: Pick<Deps, 'config'>, runId: string) =>
-  `${deps.config.publicUrl.replace(/\/+$/, '')}/api/v1/test-runs/${encodeURIComponent(runId)}`;
 
 /** The label every Testbridge defect carries, which also finds it again after a lost answer. */
 export const defectLabelOf = (defectId: string) => `testbridge-defect-${defectId}`;

@@ -24,6 +24,21 @@ export function createExecutionRepo(tables: Tables) {
         .limit(1);
       return rows[0];
     },
+    /** Tests with their latest execution anywhere (scope `all`) and that execution's run. */
+    async findLatestOfTests(db: Db, testIds: readonly string[]) {
+      const latest = tables.resultLatest;
+      const rows = await db
+        .select({ test: tests, execution: executions, run: runs })
+        .from(tests)
+        .leftJoin(
+          latest,
+          and(eq(latest.testId, tests.id), eq(latest.scopeKind, 'all'), eq(latest.scopeValue, '')),
+        )
+        .leftJoin(executions, eq(executions.id, latest.executionId))
+        .leftJoin(runs, eq(runs.id, executions.runId))
+        .where(inArray(tests.id, [...testIds]));
+      return new Map(rows.map((row) => [row.test.id, row]));
+    },
     /** The Jira issue ids each test covers on a connection. */
     async coveredIssueIds(
       db: Db,

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { fillBuildTestInfo } from '../devops/build-test-info.ts';
 import { createLinksRepo } from './links-repo.ts';
 import { type MergedExecution, mergeAttempt, type StagedCase } from './merge.ts';
+import { requestRemoteLinkUpdates } from './remote-links.ts';
 import { createResultsRepo, type ExecutionRow, type LatestRow, type RunRow } from './repo.ts';
 import { countsOf, parseKeys } from './runs.ts';
 
@@ -123,6 +124,7 @@ export async function mergeStagedUpload(
       tx,
       [...merged.values()].flatMap((row) => latestRows(run, row.testId, row.id)),
     );
+    await requestRemoteLinkUpdates(deps.store, tx, input.connectionId, [...merged.keys()], now);
   }
   const unknown = [...new Set([...parseKeys(run.unknownIssueKeys), ...input.unknownKeys])].sort();
   const change: Parameters<typeof repo.updateRunAfterImport>[2] = {

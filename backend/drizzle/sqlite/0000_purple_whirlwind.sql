@@ -234,6 +234,19 @@ CREATE TABLE `outbox_items` (
 CREATE UNIQUE INDEX `outbox_items_dedupe_idx` ON `outbox_items` (`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `outbox_items_due_idx` ON `outbox_items` (`status`,`next_attempt_at`,`id`);--> statement-breakpoint
 CREATE INDEX `outbox_items_subject_idx` ON `outbox_items` (`target`,`subject`,`created_at`);--> statement-breakpoint
+CREATE TABLE `remote_link_syncs` (
+	`connection_id` text NOT NULL,
+	`issue_id` text NOT NULL,
+	`test_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`sent_version` integer DEFAULT 0 NOT NULL,
+	`pending_item_id` text,
+	`failure_reason` text,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `issue_id`, `test_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `remote_link_syncs_test_idx` ON `remote_link_syncs` (`test_id`);--> statement-breakpoint
 CREATE TABLE `result_executions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`run_id` text NOT NULL,

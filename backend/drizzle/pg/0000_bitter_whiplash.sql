@@ -211,6 +211,18 @@ CREATE TABLE "outbox_items" (
 	"settled_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "remote_link_syncs" (
+	"connection_id" text NOT NULL,
+	"issue_id" text NOT NULL,
+	"test_id" text NOT NULL,
+	"version" integer NOT NULL,
+	"sent_version" integer DEFAULT 0 NOT NULL,
+	"pending_item_id" text,
+	"failure_reason" text,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "remote_link_syncs_connection_id_issue_id_test_id_pk" PRIMARY KEY("connection_id","issue_id","test_id")
+);
+--> statement-breakpoint
 CREATE TABLE "result_executions" (
 	"id" text PRIMARY KEY NOT NULL,
 	"run_id" text NOT NULL,
@@ -324,6 +336,7 @@ CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at","id");--> statement-breakpoint
 CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");--> statement-breakpoint
+CREATE INDEX "remote_link_syncs_test_idx" ON "remote_link_syncs" USING btree ("test_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "result_executions_run_test_idx" ON "result_executions" USING btree ("run_id","test_id");--> statement-breakpoint
 CREATE INDEX "result_executions_test_at_idx" ON "result_executions" USING btree ("test_id","at");--> statement-breakpoint
 CREATE INDEX "result_executions_test_env_idx" ON "result_executions" USING btree ("test_id","environment","at");--> statement-breakpoint
