@@ -97,7 +97,10 @@ export async function* readJUnitReport(
   const limits = { ...DEFAULT_JUNIT_LIMITS, ...options.limits };
   const reader = new JUnitCaseReader(options, limits);
   const text = utf8Text(reportBytes(source, limits, options), (cause) =>
-    reader.errorHere('is not valid UTF-8 (reports are read as UTF-8)', cause),
+    reader.errorHere(
+      'has bytes that are not UTF-8 after this point (reports are read as UTF-8)',
+      cause,
+    ),
   );
   for await (const chunk of text) {
     for (let at = 0; at < chunk.length; at += WRITE_SLICE) {
