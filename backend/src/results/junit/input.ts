@@ -46,11 +46,12 @@ const toBytes = (chunk: Uint8Array | string): Uint8Array =>
 
 /**
  * Reads the first two bytes (across chunks if need be) without losing any: the returned iterable
- * replays them. `head` is shorter than 2 bytes only for a shorter input.
+ * replays them. `head` is shorter than 2 bytes only for a shorter input. `stop` releases the
+ * source when the replay is not going to be read.
  */
 export async function peekHead(
   source: AsyncIterable<Uint8Array>,
-): Promise<{ head: Uint8Array; replay: AsyncIterable<Uint8Array> }> {
+): Promise<{ head: Uint8Array; replay: AsyncIterable<Uint8Array>; stop: () => Promise<void> }> {
   const iterator = source[Symbol.asyncIterator]();
   const seen: Uint8Array[] = [];
   let length = 0;
@@ -73,12 +74,17 @@ export async function peekHead(
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
         yield toBytes(next.value);
       }
+      done = true;
     } finally {
       // Stopped early (or failed): tell the source, so it is no longer read.
       if (!done) await iterator.return?.();
     }
   }
-  return { head, replay: replay() };
+  const stop = async () => {
+    if (!done) await iterator.return?.();
+    done = true;
+  };
+  return { head, replay: replay(), stop };
 }
 
 /**
