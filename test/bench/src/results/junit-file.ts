@@ -15,7 +15,7 @@ export interface SurefireFileCounts {
   flaky: number;
 }
 
-const escape = (text: string): string =>
+const escapeXml = (text: string): string =>
   text
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
@@ -63,12 +63,12 @@ export function surefireReportFile(cases: number): { bytes: Buffer; counts: Sure
     if (i % 97 === 0) {
       counts.error += 1;
       const message = `Connection refused: db-${i % 7}:5432`;
-      body = `    <error message="${escape(message)}" type="java.net.ConnectException"><![CDATA[java.net.ConnectException: ${message}\n${stackOf(i, 12)}\n]]></error>\n`;
+      body = `    <error message="${escapeXml(message)}" type="java.net.ConnectException"><![CDATA[java.net.ConnectException: ${message}\n${stackOf(i, 12)}\n]]></error>\n`;
     } else if (i % 20 === 0) {
       counts.failed += 1;
       const message = `expected: <${i}> but was: <${i + 1}>`;
       body =
-        `    <failure message="${escape(message)}" type="org.opentest4j.AssertionFailedError"><![CDATA[org.opentest4j.AssertionFailedError: ${message}\n${stackOf(i, 25)}\n]]></failure>\n` +
+        `    <failure message="${escapeXml(message)}" type="org.opentest4j.AssertionFailedError"><![CDATA[org.opentest4j.AssertionFailedError: ${message}\n${stackOf(i, 25)}\n]]></failure>\n` +
         `    <system-out><![CDATA[request ${i}: 500 Internal Server Error\nretrying with backoff\n]]></system-out>\n`;
     } else if (i % 50 === 0) {
       counts.skipped += 1;
