@@ -1,7 +1,8 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../http/errors.ts';
 import { readJUnitReport } from './junit-reader.ts';
-import { generatedReport } from './testing.ts';
+import { collect, generatedReport, textSource } from './testing.ts';
 
 const MiB = 1024 * 1024;
 const options = { fileName: 'big.xml', field: 'files[0]' };
@@ -50,5 +51,33 @@ describe('bounded memory', { timeout: 60_000 }, () => {
     expect(cases).toBe(23_500);
     expect(failed).toBe(1175);
     expect(peak - baseline).toBeLessThan(100 * MiB);
+  });
+
+  it('refuses a gzip bomb sent in one chunk without inflating it whole', async () => {
+    const inflated = 64 * MiB;
+    const bomb = gzipSync(
+      Buffer.concat([Buffer.from('<testsuite>'), Buffer.alloc(inflated, 0x20)]),
+      {
+        level: 9,
+      },
+    );
+    expect(bomb.length).toBeLessThan(inflated / 500);
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    async function* oneChunk(): AsyncGenerator<Uint8Array> {
+      yield bomb;
+    }
+    const error = await (async () => {
+      for await (const _ of readJUnitReport(oneChunk(), {
+        ...options,
+        limits: { maxBytes: 4 * MiB },
+      })) {
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+      }
+    })().catch((thrown: unknown) => thrown);
+    peak = Math.max(peak, process.memoryUsage().arrayBuffers);
+    expect((error as AppError).message).toBe('big.xml: is over the 4 MiB limit');
+    expect(peak - before).toBeLessThan(32 * MiB);
+    expect(await collect(readJUnitReport(textSource('<testsuite/>'), options))).toEqual([]);
   });
 });

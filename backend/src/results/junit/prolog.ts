@@ -10,24 +10,27 @@ const OPENERS = ['<?', '<!--', DOCTYPE];
 /** A prolog longer than this is not a test report's. */
 export const MAX_PROLOG_CHARS = 1024 * 1024;
 
-type Scan = { kind: 'doctype' | 'body'; at: number } | { kind: 'more' };
+/** `more`: the prolog goes on past `text`; scanning resumes at `from` once more text comes. */
+type Scan = { kind: 'doctype' | 'body'; at: number } | { kind: 'more'; from: number };
 
-function scanProlog(text: string): Scan {
-  let i = 0;
+const isSpace = (code: number) => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+
+function scanProlog(text: string, from: number): Scan {
+  let i = from;
   while (true) {
-    while (i < text.length && /\s/.test(text.charAt(i))) i += 1;
-    if (i >= text.length) return { kind: 'more' };
+    while (i < text.length && isSpace(text.charCodeAt(i))) i += 1;
+    if (i >= text.length) return { kind: 'more', from: i };
     const rest = text.slice(i, i + DOCTYPE.length);
     if (rest.length < DOCTYPE.length && OPENERS.some((opener) => opener.startsWith(rest))) {
-      return { kind: 'more' };
+      return { kind: 'more', from: i };
     }
     if (rest.startsWith('<?')) {
       const end = text.indexOf('?>', i + 2);
-      if (end < 0) return { kind: 'more' };
+      if (end < 0) return { kind: 'more', from: i };
       i = end + 2;
     } else if (rest.startsWith('<!--')) {
       const end = text.indexOf('-->', i + 4);
-      if (end < 0) return { kind: 'more' };
+      if (end < 0) return { kind: 'more', from: i };
       i = end + 3;
     } else {
       return { kind: rest === DOCTYPE ? 'doctype' : 'body', at: i };
@@ -45,15 +48,17 @@ export interface PrologCheck {
 /** Holds text back until the prolog is known to have no DOCTYPE. */
 export class PrologGuard {
   private pending = '';
+  private scanned = 0;
   private passed = false;
 
   push(chunk: string): PrologCheck {
     if (this.passed) return { text: chunk };
     const text = this.pending + chunk;
-    const scan = scanProlog(text);
+    const scan = scanProlog(text, this.scanned);
     if (scan.kind === 'more') {
       if (text.length > MAX_PROLOG_CHARS) return { text: '', tooLong: true };
       this.pending = text;
+      this.scanned = scan.from;
       return { text: '' };
     }
     this.pending = '';
