@@ -128,6 +128,9 @@ describe('hostile input', () => {
     expect(await refusal('<test-run id="2" testcasecount="1">')).toBe(
       'TEST-Cart.xml line 1, column 10: this is an NUnit 3 report (<test-run>), not JUnit XML; export the results as JUnit XML',
     );
+    expect(await refusal(`<${'x'.repeat(5000)}/>`)).toBe(
+      `TEST-Cart.xml line 1, column 5002: the root element is <${'x'.repeat(99)}…>, not <testsuites> or <testsuite> (JUnit XML)`,
+    );
     expect(await refusal('<html><body/></html>')).toBe(
       'TEST-Cart.xml line 1, column 6: the root element is <html>, not <testsuites> or <testsuite> (JUnit XML)',
     );
@@ -178,6 +181,21 @@ describe('hostile input', () => {
     expect(error).toMatch(
       /^TEST-Cart\.xml line 1, column \d+: the report has more than 200000 test cases$/,
     );
+  }, 60_000);
+
+  it('yields the cases completed in the same chunk before an error', async () => {
+    const cases: unknown[] = [];
+    const xml = suite(
+      '<testcase name="a"/><testcase name="b"/><testcase name="c">&bad;</testcase>',
+    );
+    const error = await (async () => {
+      for await (const test of readJUnitReport(textSource(xml), options)) cases.push(test);
+    })().catch((thrown: AppError) => thrown.code);
+    expect(error).toBe('validation_failed');
+    expect(cases).toEqual([
+      { name: 'a', suite: 's', status: 'passed' },
+      { name: 'b', suite: 's', status: 'passed' },
+    ]);
   });
 
   it('refuses a testcase without a name', async () => {

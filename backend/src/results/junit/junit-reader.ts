@@ -22,6 +22,7 @@ import {
   type OutcomeDraft,
   type TextBuffer,
   testCaseOf,
+  truncate,
 } from './test-case.ts';
 
 /** Limits of one JUnit file; defaults in `DEFAULT_JUNIT_LIMITS`. */
@@ -147,7 +148,7 @@ class JUnitCaseReader {
       }
       if (value.length > this.limits.maxAttributeLength) {
         throw this.errorHere(
-          `the attribute ${name} is longer than ${this.limits.maxAttributeLength} characters`,
+          `the attribute ${truncate(name, 100)} is longer than ${this.limits.maxAttributeLength} characters`,
         );
       }
     });
@@ -163,26 +164,40 @@ class JUnitCaseReader {
     return reportError(this.source, what, { line, column: Math.max(column, 1) }, cause);
   }
 
+  /** Parses the text; the cases it completed are yielded even when it then fails. */
   *write(text: string): Generator<ReportTestCase> {
-    const checked = this.prolog.push(text);
-    if (checked.doctypeAt !== undefined) {
-      this.parser.write(checked.text.slice(0, checked.doctypeAt));
-      const { line, column } = this.parser;
-      throw reportError(this.source, 'a DOCTYPE is not allowed in test reports', {
-        line,
-        column: column + 1,
-      });
-    }
-    if (checked.tooLong) throw this.errorHere('the text before the root element is too long');
-    if (checked.text.length > 0) this.parser.write(checked.text);
-    yield* this.done.splice(0);
+    yield* this.flushing(() => {
+      const checked = this.prolog.push(text);
+      if (checked.doctypeAt !== undefined) {
+        this.parser.write(checked.text.slice(0, checked.doctypeAt));
+        const { line, column } = this.parser;
+        throw reportError(this.source, 'a DOCTYPE is not allowed in test reports', {
+          line,
+          column: column + 1,
+        });
+      }
+      if (checked.tooLong) throw this.errorHere('the text before the root element is too long');
+      if (checked.text.length > 0) this.parser.write(checked.text);
+    });
   }
 
   *close(): Generator<ReportTestCase> {
-    const rest = this.prolog.end();
-    if (rest.length > 0) this.parser.write(rest);
-    this.parser.close();
+    yield* this.flushing(() => {
+      const rest = this.prolog.end();
+      if (rest.length > 0) this.parser.write(rest);
+      this.parser.close();
+    });
+  }
+
+  private *flushing(parse: () => void): Generator<ReportTestCase> {
+    let failure: unknown;
+    try {
+      parse();
+    } catch (error) {
+      failure = error;
+    }
     yield* this.done.splice(0);
+    if (failure !== undefined) throw failure;
   }
 
   private openStart(name: string): void {
@@ -192,7 +207,7 @@ class JUnitCaseReader {
       throw this.errorHere(
         foreign
           ? `this is ${foreign}, not JUnit XML; export the results as JUnit XML`
-          : `the root element is <${name}>, not <testsuites> or <testsuite> (JUnit XML)`,
+          : `the root element is <${truncate(name, 100)}>, not <testsuites> or <testsuite> (JUnit XML)`,
       );
     }
     if (this.stack.length + 1 > this.limits.maxDepth) {
