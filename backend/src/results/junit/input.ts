@@ -11,6 +11,7 @@ export interface ReportLimits {
   maxBytes: number;
 }
 
+/** 100 MiB: the default `maxBytes` of every reader. */
 export const DEFAULT_MAX_BYTES = 100 * 1024 * 1024;
 
 /** Which file and which request field a reader is reading: every error names both. */
@@ -191,6 +192,7 @@ export async function* utf8Text(
   if (rest.length > 0) yield rest;
 }
 
+/** `100 MiB`, `64 KiB`, `100 bytes`: limits as error messages name them. */
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;

@@ -34,6 +34,7 @@ export interface JUnitLimits extends ReportLimits {
   maxCases: number;
 }
 
+/** 100 MiB, depth 64, 64 attributes of at most 64 KiB, `REPORT_LIMITS.casesPerReport` cases. */
 export const DEFAULT_JUNIT_LIMITS: JUnitLimits = {
   maxBytes: DEFAULT_MAX_BYTES,
   maxDepth: 64,
@@ -42,6 +43,7 @@ export const DEFAULT_JUNIT_LIMITS: JUnitLimits = {
   maxCases: REPORT_LIMITS.casesPerReport,
 };
 
+/** The file and request field errors name, and limits lowered or raised from the defaults. */
 export interface JUnitReadOptions extends ReportSource {
   limits?: Partial<JUnitLimits>;
 }

@@ -54,6 +54,7 @@ export interface OutcomeDraft {
   text: TextBuffer;
 }
 
+/** One `<testcase>` as read so far; `testCaseOf` turns it into the reported case. */
 export interface CaseDraft {
   name: string;
   classname: string | undefined;
@@ -76,6 +77,7 @@ export const newOutputText = () => new TextBuffer(REPORT_LIMITS.outputLength + 1
 /** A property's element text (multi-line properties, Testmo's convention). */
 export const newPropertyText = () => new TextBuffer(4001);
 
+/** Testcase properties naming the test's key (Testbridge's own first) and its requirements. */
 export const KEY_PROPERTIES = ['testbridge.key', 'test_key'] as const;
 export const REQUIREMENTS_PROPERTY = 'requirements';
 
