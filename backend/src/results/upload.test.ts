@@ -143,7 +143,7 @@ describe.each(STORE_KINDS)('uploads on %s', (kind) => {
           '{\n "format": "testbridge/v1",\n "tests": [\n  oops',
           {},
           400,
-          { detail: 'report.json, line 4: not valid JSON' },
+          { detail: expect.stringContaining('report.json line 4, column 3: is not valid JSON') },
         ],
         [
           report([suite[0] as Case, { name: 'x', status: 'exploded' }]),

@@ -11,6 +11,7 @@ const options = { fileName: 'TEST-Cart.xml', field: 'files[2]' };
 async function refusal(
   source: AsyncIterable<Uint8Array> | string,
   limits?: Partial<JUnitLimits>,
+  code: 'validation_failed' | 'body_too_large' = 'validation_failed',
 ): Promise<string> {
   const input = typeof source === 'string' ? textSource(source) : source;
   const error = await collect(readJUnitReport(input, { ...options, limits })).then(
@@ -19,7 +20,7 @@ async function refusal(
   );
   expect(error).toBeInstanceOf(AppError);
   const appError = error as AppError;
-  expect(appError.code).toBe('validation_failed');
+  expect(appError.code).toBe(code);
   expect(appError.invalidFields).toEqual([{ field: 'files[2]', message: appError.message }]);
   return appError.message;
 }
@@ -208,14 +209,14 @@ describe('hostile input', () => {
     const big = suite(
       `<testcase name="a"><system-out>${'x'.repeat(2 * 1024 * 1024)}</system-out></testcase>`,
     );
-    expect(await refusal(big, { maxBytes: 1024 * 1024 })).toBe(
+    expect(await refusal(big, { maxBytes: 1024 * 1024 }, 'body_too_large')).toBe(
       'TEST-Cart.xml: is over the 1 MiB limit',
     );
     const gzipped = gzipSync(big);
     expect(gzipped.length).toBeLessThan(64 * 1024);
-    expect(await refusal(chunksOf(gzipped, 1000), { maxBytes: 1024 * 1024 })).toBe(
-      'TEST-Cart.xml: is over the 1 MiB limit',
-    );
+    expect(
+      await refusal(chunksOf(gzipped, 1000), { maxBytes: 1024 * 1024 }, 'body_too_large'),
+    ).toBe('TEST-Cart.xml: is over the 1 MiB limit');
     expect(await collect(readJUnitReport(chunksOf(gzipped, 1000), options))).toHaveLength(1);
   });
 

@@ -103,7 +103,11 @@ export async function* reportBytes(
   for await (const chunk of bytes) {
     total += chunk.length;
     if (total > limits.maxBytes) {
-      throw reportError(report, `is over the ${formatBytes(limits.maxBytes)} limit`);
+      // Too large is its own status (413), like a body over the request limit.
+      const message = `${report.fileName}: is over the ${formatBytes(limits.maxBytes)} limit`;
+      throw new AppError('body_too_large', message, {
+        invalidFields: [{ field: report.field, message }],
+      });
     }
     yield chunk;
   }

@@ -18,6 +18,31 @@ export interface JsonReadOptions extends ReportSource {
   limits?: Partial<ReportLimits>;
 }
 
+/**
+ * Where V8's JSON.parse error points: its `at position N`, else the text it quotes
+ * (`"...sts": [ oops" is not valid JSON`), else the end (a truncated file).
+ */
+export function jsonErrorPosition(text: string, message: string): { line: number; column: number } {
+  const position = /at position (\d+)/.exec(message)?.[1];
+  let offset = text.length;
+  if (position !== undefined) offset = Number(position);
+  else {
+    // V8 quotes ~10 characters either side of the error, with `...` where it cut the text.
+    const quote = /(\.\.\.)?"([\s\S]+?)"(?: is not valid JSON)$/.exec(message);
+    const window = quote?.[2]?.replace(/\.\.\.$/, '');
+    const at = window ? text.indexOf(window) : -1;
+    if (at >= 0) {
+      const token = /^Unexpected token '(.)'/.exec(message)?.[1];
+      const from = at + (quote?.[1] ? Math.min(10, window?.length ?? 0) : 0);
+      const found = token === undefined ? -1 : text.indexOf(token, Math.max(at, from - 1));
+      offset = found >= 0 ? found : from;
+    }
+  }
+  const before = text.slice(0, Math.min(offset, text.length));
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
 /** A report with thousands of bad rows names the first ones only. */
 const MAX_INVALID_FIELDS = 100;
 
@@ -42,11 +67,12 @@ export async function* readJsonReport(
   );
   for await (const part of text) parts.push(part);
   let json: unknown;
+  const whole = parts.join('');
   try {
-    json = JSON.parse(parts.join(''));
+    json = JSON.parse(whole);
   } catch (cause) {
-    const why = cause instanceof Error ? ` (${cause.message})` : '';
-    throw reportError(options, `is not valid JSON${why}`, undefined, cause);
+    const why = cause instanceof Error ? cause.message : 'not JSON';
+    throw reportError(options, `is not valid JSON (${why})`, jsonErrorPosition(whole, why), cause);
   }
   const parsed = TestReport.safeParse(json);
   if (!parsed.success) {

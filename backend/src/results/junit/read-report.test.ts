@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../http/errors.ts';
-import { readJsonReport } from './json-reader.ts';
+import { jsonErrorPosition, readJsonReport } from './json-reader.ts';
 import { readJUnitReport } from './junit-reader.ts';
 import { readReport } from './read-report.ts';
 import { chunksOf, collect, textSource } from './testing.ts';
@@ -81,7 +81,7 @@ describe('readJsonReport', () => {
   it('refuses text that is not JSON, and a report over the size limit', async () => {
     const error = await failure(() => collect(readJsonReport('{"format": ', file)));
     expect(error.invalidFields).toEqual([{ field: 'files[1]', message: error.message }]);
-    expect(error.message).toMatch(/^report\.json: is not valid JSON \(.+\)$/);
+    expect(error.message).toMatch(/^report\.json line 1, column 12: is not valid JSON \(.+\)$/);
     const big = await failure(() =>
       collect(readJsonReport(JSON.stringify(report), { ...file, limits: { maxBytes: 100 } })),
     );
@@ -157,5 +157,25 @@ describe('readReport', () => {
         message: 'pytest.xml: is sent as Content-Encoding gzip but is not gzip',
       },
     ]);
+  });
+});
+
+describe('JSON error positions', () => {
+  it('names the line and column of bad JSON: from V8’s position, its quoted window, or the end', () => {
+    const at = (text: string) => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return jsonErrorPosition(text, (error as Error).message);
+      }
+      throw new Error('parsed');
+    };
+    expect(at('{\n "format": "testbridge/v1",\n "tests": [\n  oops')).toEqual({
+      line: 4,
+      column: 3,
+    });
+    expect(at('{\n "a": 1,\n "b" 2\n}')).toMatchObject({ line: 3 });
+    expect(at('{\n "a":')).toEqual({ line: 2, column: 6 });
+    expect(at(`{"tests": [${'1, '.repeat(30)}\n  ]x`)).toMatchObject({ line: 2 });
   });
 });
