@@ -45,7 +45,7 @@ describe.each(STORE_KINDS)('JUnit XML uploads on %s', (kind) => {
   const post = (
     headers: Record<string, string>,
     runId: string,
-    body: BodyInit,
+    body: string | Uint8Array | ReadableStream<Uint8Array>,
     name = 'TEST-Cart.xml',
   ) =>
     bed.t.app.request(`/api/v1/test-runs/${runId}/results?fileName=${name}`, {
