@@ -6,7 +6,8 @@
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
 import * as devops from './schema/pg/devops.ts';
+import * as forge from './schema/pg/forge.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
 
-export const pgSchema = { ...apiKeys, ...connections, ...devops, ...oauth, ...outbox };
+export const pgSchema = { ...apiKeys, ...connections, ...devops, ...forge, ...oauth, ...outbox };

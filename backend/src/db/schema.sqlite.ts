@@ -4,7 +4,15 @@
 import * as apiKeys from './schema/sqlite/api-keys.ts';
 import * as connections from './schema/sqlite/connections.ts';
 import * as devops from './schema/sqlite/devops.ts';
+import * as forge from './schema/sqlite/forge.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
 import * as outbox from './schema/sqlite/outbox.ts';
 
-export const sqliteSchema = { ...apiKeys, ...connections, ...devops, ...oauth, ...outbox };
+export const sqliteSchema = {
+  ...apiKeys,
+  ...connections,
+  ...devops,
+  ...forge,
+  ...oauth,
+  ...outbox,
+};

@@ -10,7 +10,9 @@ describe('test identity', () => {
 
   it('is classname and name, with tags and spacing ignored, without a key', () => {
     const plain = testIdentityOf({ name: 'logs in', classname: 'auth.LoginTest' });
-    expect(testIdentityOf({ name: 'logs  in [PROJ-12]', classname: ' auth.LoginTest' })).toBe(plain);
+    expect(testIdentityOf({ name: 'logs  in [PROJ-12]', classname: ' auth.LoginTest' })).toBe(
+      plain,
+    );
     expect(testIdentityOf({ name: 'logs in', classname: 'auth.OtherTest' })).not.toBe(plain);
     expect(normaliseTestName('@PROJ-1 checks out @PROJ-22')).toBe('checks out');
   });
@@ -19,7 +21,10 @@ describe('test identity', () => {
 describe('requirement keys', () => {
   it('unites the requirements with every tag in the name, once each', () => {
     expect(
-      requirementKeysOf({ name: 'pays @PAY-7 and [PAY-8] @PAY-7', requirements: ['PAY-8', 'WEB-1'] }),
+      requirementKeysOf({
+        name: 'pays @PAY-7 and [PAY-8] @PAY-7',
+        requirements: ['PAY-8', 'WEB-1'],
+      }),
     ).toEqual(['PAY-8', 'WEB-1', 'PAY-7']);
   });
 

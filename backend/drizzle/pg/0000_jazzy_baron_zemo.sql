@@ -110,6 +110,21 @@ CREATE TABLE "devops_sites" (
 	CONSTRAINT "devops_sites_cloud_id_unique" UNIQUE("cloud_id")
 );
 --> statement-breakpoint
+CREATE TABLE "forge_installations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"installation_id" text NOT NULL,
+	"app_id" text NOT NULL,
+	"environment" text,
+	"cloud_id" text NOT NULL,
+	"site_url" text,
+	"api_base_url" text NOT NULL,
+	"connection_id" text,
+	"installed_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"uninstalled_at" timestamp with time zone,
+	CONSTRAINT "forge_installations_installation_id_unique" UNIQUE("installation_id")
+);
+--> statement-breakpoint
 CREATE TABLE "oauth_flows" (
 	"id" text PRIMARY KEY NOT NULL,
 	"connection_id" text NOT NULL,
@@ -171,6 +186,7 @@ ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOR
 ALTER TABLE "devops_ci_credentials" ADD CONSTRAINT "devops_ci_credentials_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_ci_tokens" ADD CONSTRAINT "devops_ci_tokens_credential_id_devops_ci_credentials_id_fk" FOREIGN KEY ("credential_id") REFERENCES "public"."devops_ci_credentials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "forge_installations" ADD CONSTRAINT "forge_installations_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "oauth_flows" ADD CONSTRAINT "oauth_flows_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
@@ -178,6 +194,7 @@ CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("co
 CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING btree ("site_id");--> statement-breakpoint
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
+CREATE INDEX "forge_installations_cloud_idx" ON "forge_installations" USING btree ("cloud_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
 CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
