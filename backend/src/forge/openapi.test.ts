@@ -19,7 +19,7 @@ describe('the Forge routes in the API document', () => {
   const dir = mkdtempSync(join(tmpdir(), 'testbridge-forge-openapi-'));
   beforeAll(async () => {
     t = await createForgeTestApp();
-    document = await (await t.app.request('/openapi.json')).json();
+    document = (await (await t.app.request('/openapi.json')).json()) as typeof document;
   });
   afterAll(async () => {
     await t.cleanup();
