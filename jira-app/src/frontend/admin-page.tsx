@@ -50,9 +50,9 @@ function ConnectedStatus({ answer }: { answer: Connected }) {
   const rows = answer.mappedProjects.map((project) => ({
     key: project.jiraProjectKey,
     cells: [
-      { content: <Text>{project.jiraProjectKey}</Text> },
-      { content: <Text>{project.toolProjectKey ?? '—'}</Text> },
-      { content: <Text>{project.createDefects ? 'Yes' : 'No'}</Text> },
+      { key: 'jira', content: <Text>{project.jiraProjectKey}</Text> },
+      { key: 'tool', content: <Text>{project.toolProjectKey ?? '—'}</Text> },
+      { key: 'defects', content: <Text>{project.createDefects ? 'Yes' : 'No'}</Text> },
     ],
   }));
   return (

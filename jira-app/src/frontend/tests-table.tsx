@@ -123,22 +123,27 @@ export function TestsTable({ tests, issueIdOrKey }: { tests: IssueTests; issueId
       key: test.testId,
       cells: [
         { key: test.name, content: <Text>{test.name}</Text> },
-        { content: <StatusLozenge execution={test.latest} /> },
-        { content: <Text>{test.latest?.environment ?? 'No environment'}</Text> },
+        { key: `${test.testId}:result`, content: <StatusLozenge execution={test.latest} /> },
         {
-          key: test.latest?.at ?? '',
+          key: `${test.testId}:environment`,
+          content: <Text>{test.latest?.environment ?? 'No environment'}</Text>,
+        },
+        {
+          key: test.latest?.at ?? `${test.testId}:never`,
           content: <Text>{test.latest ? formatWhen(test.latest.at) : '—'}</Text>,
         },
-        { content: <Source execution={test.latest} /> },
+        { key: `${test.testId}:source`, content: <Source execution={test.latest} /> },
         {
+          key: `${test.testId}:flaky`,
           content: test.latest?.flaky ? (
             <Lozenge appearance="moved">Flaky</Lozenge>
           ) : (
             <Text>No</Text>
           ),
         },
-        { content: <Defects test={test} /> },
+        { key: `${test.testId}:defects`, content: <Defects test={test} /> },
         {
+          key: `${test.testId}:actions`,
           content: (
             <Stack space="space.050">
               <Button appearance="subtle" onClick={() => toggle(test.testId)}>
