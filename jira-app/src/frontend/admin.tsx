@@ -1,10 +1,6 @@
 /** Entry of the `admin` resource (jira:adminPage "Testbridge"). */
 import ForgeReconciler from '@forge/react';
-import { StrictMode } from 'react';
 import { AdminPage } from './admin-page.tsx';
 
-ForgeReconciler.render(
-  <StrictMode>
-    <AdminPage />
-  </StrictMode>,
-);
+// No StrictMode: its doubled effects would call the backend twice per render in development.
+ForgeReconciler.render(<AdminPage />);
