@@ -25,7 +25,11 @@ describe('the Forge remote routes', () => {
     t.token(site, {
       principal: 'account-admin',
       moduleType: 'jira:adminPage',
-      context: { cloudId: t.site(site).cloudId, extension: { type: 'jira:adminPage' } },
+      context: {
+        cloudId: t.site(site).cloudId,
+        siteUrl: `https://${site}.atlassian.net`,
+        extension: { type: 'jira:adminPage' },
+      },
     });
 
   beforeAll(async () => {
@@ -180,6 +184,17 @@ describe('the Forge remote routes', () => {
     expect(t.calls.mappingsOf).toEqual(['conn-acme']);
     const fromPanel = await t.post('/forge/admin-status', await panelToken('acme'), {});
     expect(fromPanel.status).toBe(403);
+  });
+
+  it('keeps the site URL the admin page saw when the installation is recorded again', async () => {
+    const repo = createInstallationRepo(t.deps.store.tables);
+    await t.post('/forge/admin-status', await adminToken('acme'), {});
+    const seen = await repo.findCurrentForSite(t.deps.store.db, acme.cloudId);
+    expect(seen?.siteUrl).toBe('https://acme.atlassian.net');
+    await t.post('/forge/lifecycle/installed', await t.token('acme'), {});
+    expect((await repo.findCurrentForSite(t.deps.store.db, acme.cloudId))?.siteUrl).toBe(
+      'https://acme.atlassian.net',
+    );
   });
 
   it('marks the installation gone on preUninstall, once', async () => {

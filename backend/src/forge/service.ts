@@ -39,6 +39,8 @@ export async function recordInstallation(deps: Deps, invocation: ForgeInvocation
   const now = deps.clock.now();
   const connection = await findSiteConnection(deps, invocation.cloudId);
   const repo = createInstallationRepo(deps.store.tables);
+  // Lifecycle tokens carry no site URL; keep the one a UI call recorded.
+  const known = await repo.findByInstallationId(deps.store.db, invocation.installationId);
   await deps.store.transaction((tx) =>
     repo.upsert(tx, {
       id: newSortableId(now),
@@ -46,7 +48,7 @@ export async function recordInstallation(deps: Deps, invocation: ForgeInvocation
       appId: invocation.appId,
       environment: invocation.environment,
       cloudId: invocation.cloudId,
-      siteUrl: invocation.siteUrl,
+      siteUrl: invocation.siteUrl ?? known?.siteUrl ?? null,
       apiBaseUrl: invocation.apiBaseUrl,
       connectionId: connection?.id ?? null,
       installedAt: now,
