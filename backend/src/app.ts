@@ -3,11 +3,13 @@ import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
 import { defectRoutes } from './defects/routes.ts';
+import { fileDefectFromPanel } from './defects/service.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
 import { renderCiDoorError } from './devops/door-errors.ts';
 import { devopsSiteRoutes } from './devops/site-routes.ts';
+import { type ForgeFeatures, forgeRoutes } from './forge/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { limitBodySize } from './http/body-limit.ts';
 import { docsRoutes } from './http/docs.ts';
@@ -18,9 +20,11 @@ import { createRouter } from './http/openapi.ts';
 import { renderProblem, toAppError } from './http/problem.ts';
 import { whoAmIRoutes } from './http/whoami.ts';
 import { mappingRoutes } from './mappings/routes.ts';
+import { listMappings } from './mappings/service.ts';
 import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { outboxRoutes } from './outbox/routes.ts';
+import { getIssueTests } from './results/coverage.ts';
 import { issueTestsRoutes } from './results/coverage-routes.ts';
 import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
@@ -59,7 +63,12 @@ function hasClientGoneAway(error: unknown, request: Request): boolean {
 }
 
 /** The whole HTTP surface, wired from explicit dependencies. */
-export function createApp(deps: Deps): OpenAPIHono<Env> {
+/** What a test may put in place of other features' parts (the Forge routes' features). */
+export interface AppOptions {
+  forge?: Partial<ForgeFeatures>;
+}
+
+export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env> {
   const app = createRouter();
   const authenticate = createKeyAuthenticator(deps);
 
@@ -86,6 +95,20 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
   app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
   app.route('/api/v1/defects', defectRoutes(deps, authenticate));
+  app.route(
+    '/forge',
+    forgeRoutes(deps, {
+      issueTests: getIssueTests,
+      mappingsOf: async (d, connectionId) =>
+        (await listMappings(d, connectionId)).map((mapping) => ({
+          jiraProjectKey: mapping.jiraProject.key,
+          toolProjectKey: mapping.toolProject.key,
+          createDefects: mapping.createDefects,
+        })),
+      fileDefect: fileDefectFromPanel,
+      ...options.forge,
+    }),
+  );
   app.route('/', devopsCiRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

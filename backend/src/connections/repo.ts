@@ -23,6 +23,14 @@ export function createConnectionRepo(tables: Tables) {
     async findByName(db: Db, name: string): Promise<ConnectionRow | undefined> {
       return (await db.select().from(c).where(eq(c.name, name)).limit(1))[0];
     },
+    /** Cloud connections to one site, oldest first. */
+    async listByCloudId(db: Db, cloudId: string): Promise<ConnectionRow[]> {
+      return db
+        .select()
+        .from(c)
+        .where(and(eq(c.cloudId, cloudId), eq(c.deployment, 'cloud')))
+        .orderBy(asc(c.createdAt), asc(c.id));
+    },
     async list(db: Db): Promise<ConnectionRow[]> {
       return db.select().from(c).orderBy(asc(c.name));
     },

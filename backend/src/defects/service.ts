@@ -263,3 +263,28 @@ export async function defectCreateUrl(
   for (const label of mapping.labels) query.append('labels', label);
   return `${base}/secure/CreateIssueDetails!init.jspa?${query}`;
 }
+
+/** The panel's Create defect (`ForgeFeatures.fileDefect`): files as the connection's grant. */
+export async function fileDefectFromPanel(
+  deps: DefectDeps,
+  request: { connectionId: string; runId: string; testId: string },
+): Promise<DefectRef> {
+  const context = await getExecutionContext(deps, { runId: request.runId, testId: request.testId });
+  const mapping = await mappingForDefects(deps, context.run.projectKey);
+  if (mapping.connectionId !== request.connectionId)
+    throw new AppError(
+      'not_found',
+      `Test ${request.testId} has no execution in run ${request.runId}`,
+    );
+  const { defect } = await fileDefect(
+    deps,
+    { runId: request.runId, testId: request.testId },
+    undefined,
+  );
+  return {
+    id: defect.id,
+    issueKey: defect.issue?.key ?? null,
+    url: defect.issue?.url ?? null,
+    state: defect.state,
+  };
+}

@@ -6,8 +6,8 @@ import { renderProblem, validationError } from './problem.ts';
  * A router whose request validation failures become one problem+json naming every invalid field
  * (`body.name`, `query.limit`, `params.id`).
  */
-export function createRouter(): OpenAPIHono<Env> {
-  return new OpenAPIHono<Env>({
+export function createRouter<E extends Env = Env>(): OpenAPIHono<E> {
+  return new OpenAPIHono<E>({
     defaultHook: (result, c) => {
       if (!result.success) {
         const part = result.target === 'json' || result.target === 'form' ? 'body' : result.target;

@@ -137,6 +137,21 @@ CREATE TABLE "devops_sites" (
 	CONSTRAINT "devops_sites_cloud_id_unique" UNIQUE("cloud_id")
 );
 --> statement-breakpoint
+CREATE TABLE "forge_installations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"installation_id" text NOT NULL,
+	"app_id" text NOT NULL,
+	"environment" text,
+	"cloud_id" text NOT NULL,
+	"site_url" text,
+	"api_base_url" text NOT NULL,
+	"connection_id" text,
+	"installed_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"uninstalled_at" timestamp with time zone,
+	CONSTRAINT "forge_installations_installation_id_unique" UNIQUE("installation_id")
+);
+--> statement-breakpoint
 CREATE TABLE "project_mappings" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tool_project_key" text NOT NULL,
@@ -315,6 +330,7 @@ ALTER TABLE "defect_executions" ADD CONSTRAINT "defect_executions_defect_id_defe
 ALTER TABLE "devops_ci_credentials" ADD CONSTRAINT "devops_ci_credentials_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_ci_tokens" ADD CONSTRAINT "devops_ci_tokens_credential_id_devops_ci_credentials_id_fk" FOREIGN KEY ("credential_id") REFERENCES "public"."devops_ci_credentials"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_site_id_devops_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."devops_sites"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "forge_installations" ADD CONSTRAINT "forge_installations_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "project_mappings" ADD CONSTRAINT "project_mappings_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "oauth_flows" ADD CONSTRAINT "oauth_flows_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."result_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -330,6 +346,7 @@ CREATE INDEX "defects_test_idx" ON "defects" USING btree ("test_id","state");-->
 CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING btree ("site_id");--> statement-breakpoint
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
+CREATE INDEX "forge_installations_cloud_idx" ON "forge_installations" USING btree ("cloud_id");--> statement-breakpoint
 CREATE INDEX "project_mappings_connection_idx" ON "project_mappings" USING btree ("connection_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
 CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at");--> statement-breakpoint

@@ -152,6 +152,23 @@ CREATE TABLE `devops_sites` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `devops_sites_cloud_id_unique` ON `devops_sites` (`cloud_id`);--> statement-breakpoint
+CREATE TABLE `forge_installations` (
+	`id` text PRIMARY KEY NOT NULL,
+	`installation_id` text NOT NULL,
+	`app_id` text NOT NULL,
+	`environment` text,
+	`cloud_id` text NOT NULL,
+	`site_url` text,
+	`api_base_url` text NOT NULL,
+	`connection_id` text,
+	`installed_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`uninstalled_at` integer,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `forge_installations_installation_id_unique` ON `forge_installations` (`installation_id`);--> statement-breakpoint
+CREATE INDEX `forge_installations_cloud_idx` ON `forge_installations` (`cloud_id`);--> statement-breakpoint
 CREATE TABLE `project_mappings` (
 	`id` text PRIMARY KEY NOT NULL,
 	`tool_project_key` text NOT NULL,
