@@ -24,7 +24,7 @@ describe('the Tests panel through Forge Remote, on the real features', () => {
         cloudId: acme().cloudId,
         siteUrl: acme().baseUrl,
         localId: 'panel-1',
-        extension: { type: 'jira:issuePanel', issue: { id: acme().issueKeys.get(key), key } },
+        extension: { type: 'jira:issuePanel', issue: { id: acme().issueKeys.get(key) ?? '', key } },
       },
     });
   const call = async (path: string, key: string, body: unknown) =>
