@@ -294,7 +294,10 @@ const ms = (value: number) => value.toFixed(2);
 /** `BENCH_ONLY=coverage`: the Tests panel query against a plain indexed lookup of the same rows. */
 export async function benchCoverage(_ctx: BenchContext): Promise<Section> {
   const results: StoreResult[] = [];
-  for (const store of ['sqlite', 'postgres'] as const) results.push(await benchStore(store));
+  // BENCH_COVERAGE_STORES=sqlite measures one store (seeding PostgreSQL takes ~10 minutes).
+  const only = process.env.BENCH_COVERAGE_STORES?.split(',');
+  const stores = (['sqlite', 'postgres'] as const).filter((s) => !only || only.includes(s));
+  for (const store of stores) results.push(await benchStore(store));
   const rows = results.flatMap((r) => [
     `| ${r.store} | \`getIssueTests\`, scope latest | ${ms(r.latest.p50)} | ${ms(r.latest.p99)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${(r.latest.p99 / r.baseline.p99).toFixed(1)}× |`,
     `| ${r.store} | \`getIssueTests\`, scope environment | ${ms(r.environment.p50)} | ${ms(r.environment.p99)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${(r.environment.p99 / r.baseline.p99).toFixed(1)}× |`,
