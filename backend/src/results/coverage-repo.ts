@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 /** Which executions a coverage read counts (shared CoverageScope, as the store sees it). */
@@ -53,6 +53,33 @@ export function createCoverageRepo(tables: Tables) {
         .innerJoin(executions, eq(executions.id, latest.executionId))
         .innerJoin(runs, eq(runs.id, executions.runId))
         .where(inArray(latest.testId, [...testIds]));
+    },
+    /**
+     * The last `limit` executions of each test in the scope, by test, newest first: one query
+     * (a row number per test over the `(test_id[, scope], at)` index), not one per test.
+     */
+    async findHistories(db: Db, testIds: readonly string[], scope: ScopeFilter, limit: number) {
+      if (testIds.length === 0 || limit === 0) return [];
+      const conditions: SQL[] = [inArray(executions.testId, [...testIds])];
+      if (scope.kind === 'environment') conditions.push(eq(executions.environment, scope.value));
+      if (scope.kind === 'fixVersion') conditions.push(eq(executions.fixVersion, scope.value));
+      const ranked = db
+        .select({
+          id: executions.id,
+          rank: sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
+            'rank',
+          ),
+        })
+        .from(executions)
+        .where(and(...conditions))
+        .as('ranked');
+      return db
+        .select(executionView)
+        .from(ranked)
+        .innerJoin(executions, eq(executions.id, ranked.id))
+        .innerJoin(runs, eq(runs.id, executions.runId))
+        .where(sql`${ranked.rank} <= ${limit}`)
+        .orderBy(asc(executions.testId), desc(executions.at), desc(executions.id));
     },
     /** The last `limit` executions of one test in the scope, newest first. */
     async findHistory(db: Db, testId: string, scope: ScopeFilter, limit: number) {

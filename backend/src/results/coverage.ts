@@ -124,13 +124,11 @@ export async function getIssueTests(
   const [tests, latestRows, histories] = await Promise.all([
     repo.findTests(db, testIds),
     repo.findLatest(db, testIds),
-    Promise.all(
-      request.history > 0
-        ? testIds.map((id) => repo.findHistory(db, id, filter, request.history))
-        : [],
-    ),
+    repo.findHistories(db, testIds, filter, request.history),
   ]);
-  const historyOf = new Map(testIds.map((id, i) => [id, histories[i] ?? []]));
+  const historyOf = new Map<string, ExecutionViewRow[]>();
+  for (const row of histories)
+    historyOf.set(row.testId, [...(historyOf.get(row.testId) ?? []), row]);
   const defectsOf = deps.openDefectsOf ? await deps.openDefectsOf(testIds) : new Map();
   const environments = new Set<string>();
   const fixVersions = new Set<string>();

@@ -100,4 +100,23 @@ describe.each(STORE_KINDS)('results import and coverage on %s', (kind) => {
     expect(imported.file.unknownIssueKeys).toEqual([]);
     expect((await bed.coverage(moved.key)).counts.total).toBe(3);
   });
+
+  it('answers problems for an unknown connection, an issue Jira does not know and two scopes', async () => {
+    const get = (path: string) => bed.t.app.request(path, { headers: bed.tool });
+    const noConnection = await get('/api/v1/issues/10001/tests?connectionId=nope');
+    expect(noConnection.status).toBe(404);
+    expect(await noConnection.json()).toMatchObject({ code: 'not_found' });
+    const noIssue = await get(`/api/v1/issues/TB-9999/tests?connectionId=${bed.connection.id}`);
+    expect(noIssue.status).toBe(404);
+    expect(await noIssue.json()).toMatchObject({ code: 'jira_not_found' });
+    const both = await get(
+      `/api/v1/issues/TB-1/tests?connectionId=${bed.connection.id}&environment=a&fixVersion=b`,
+    );
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({ invalidFields: [{ field: 'query.fixVersion' }] });
+    const badHistory = await get(
+      `/api/v1/issues/TB-1/tests?connectionId=${bed.connection.id}&history=99`,
+    );
+    expect(await badHistory.json()).toMatchObject({ invalidFields: [{ field: 'query.history' }] });
+  });
 });
