@@ -10,6 +10,7 @@ import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
 import { benchJqlSearch, JQL_TITLE } from './jql.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
+import { benchResultsImport, IMPORT_TITLE } from './results/import.ts';
 
 /** What `BENCH_ONLY` (comma-separated) may name; unset runs them all. */
 const PARTS = [
@@ -19,9 +20,18 @@ const PARTS = [
   'devops-drain',
   'jql',
   'coverage',
+  'import',
 ] as const;
 type Part = (typeof PARTS)[number];
-const ORDER = [HEALTHZ_TITLE, SINGLE_TITLE, BATCH_TITLE, DRAIN_TITLE, JQL_TITLE, COVERAGE_TITLE];
+const ORDER = [
+  HEALTHZ_TITLE,
+  SINGLE_TITLE,
+  BATCH_TITLE,
+  DRAIN_TITLE,
+  JQL_TITLE,
+  COVERAGE_TITLE,
+  IMPORT_TITLE,
+];
 
 function partsToRun(only: string | undefined): Set<Part> {
   if (!only) return new Set(PARTS);
@@ -55,6 +65,7 @@ async function main(): Promise<void> {
   if (parts.has('devops-drain')) sections.push(await benchDevopsDrain(ctx));
   if (parts.has('jql')) sections.push(await benchJqlSearch(ctx));
   if (parts.has('coverage')) sections.push(await benchCoverage(ctx));
+  if (parts.has('import')) sections.push(await benchResultsImport(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,
