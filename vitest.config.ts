@@ -2,11 +2,25 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{backend,shared,jira-app,test}/**/*.test.ts'],
     exclude: ['**/node_modules/**', '.tsbuild/**'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['{backend,shared,test}/**/*.test.ts'] },
+      },
+      {
+        // UI Kit needs a stand-in Jira host before @forge/bridge loads.
+        extends: true,
+        test: {
+          name: 'jira-app',
+          include: ['jira-app/**/*.test.ts'],
+          setupFiles: ['jira-app/src/testing/bridge-setup.ts'],
+        },
+      },
+    ],
   },
 });

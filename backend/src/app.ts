@@ -2,11 +2,14 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
+import { defectRoutes } from './defects/routes.ts';
+import { fileDefectFromPanel } from './defects/service.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
 import { renderCiDoorError } from './devops/door-errors.ts';
 import { devopsSiteRoutes } from './devops/site-routes.ts';
+import { type ForgeFeatures, forgeRoutes } from './forge/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { limitBodySize } from './http/body-limit.ts';
 import { docsRoutes } from './http/docs.ts';
@@ -16,9 +19,14 @@ import { observeRequests } from './http/observe.ts';
 import { createRouter } from './http/openapi.ts';
 import { renderProblem, toAppError } from './http/problem.ts';
 import { whoAmIRoutes } from './http/whoami.ts';
+import { mappingRoutes } from './mappings/routes.ts';
+import { listMappings } from './mappings/service.ts';
 import { oauthCallbackRoutes } from './oauth/callback-routes.ts';
 import { oauthRoutes } from './oauth/routes.ts';
 import { outboxRoutes } from './outbox/routes.ts';
+import { getIssueTests } from './results/coverage.ts';
+import { issueTestsRoutes } from './results/coverage-routes.ts';
+import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
 
 export const API_VERSION = '0.1.0';
@@ -55,12 +63,22 @@ function hasClientGoneAway(error: unknown, request: Request): boolean {
 }
 
 /** The whole HTTP surface, wired from explicit dependencies. */
-export function createApp(deps: Deps): OpenAPIHono<Env> {
+/** What a test may put in place of other features' parts (the Forge routes' features). */
+export interface AppOptions {
+  forge?: Partial<ForgeFeatures>;
+}
+
+export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env> {
   const app = createRouter();
   const authenticate = createKeyAuthenticator(deps);
 
   app.use('*', observeRequests(deps.logger, deps.metrics));
-  app.use('*', limitBodySize(deps.config.bodyLimitBytes));
+  const bodyLimit = limitBodySize(deps.config.bodyLimitBytes);
+  // Report files stream into their reader and have their own, larger limit.
+  const uploadLimit = limitBodySize(deps.config.results.uploadLimitBytes);
+  app.use('*', (c, next) =>
+    RESULTS_UPLOAD_PATH.test(c.req.path) ? uploadLimit(c, next) : bodyLimit(c, next),
+  );
 
   app.route('/', healthRoutes(deps));
   app.route('/', docsRoutes());
@@ -73,6 +91,24 @@ export function createApp(deps: Deps): OpenAPIHono<Env> {
   app.route('/api/v1/devops/sites', devopsSiteRoutes(deps, authenticate));
   app.route('/api/v1/devops', devopsApiRoutes(deps, authenticate));
   app.route('/api/v1/outbox', outboxRoutes(deps, authenticate));
+  app.route('/api/v1/mappings', mappingRoutes(deps, authenticate));
+  app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
+  app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
+  app.route('/api/v1/defects', defectRoutes(deps, authenticate));
+  app.route(
+    '/forge',
+    forgeRoutes(deps, {
+      issueTests: getIssueTests,
+      mappingsOf: async (d, connectionId) =>
+        (await listMappings(d, connectionId)).map((mapping) => ({
+          jiraProjectKey: mapping.jiraProject.key,
+          toolProjectKey: mapping.toolProject.key,
+          createDefects: mapping.createDefects,
+        })),
+      fileDefect: fileDefectFromPanel,
+      ...options.forge,
+    }),
+  );
   app.route('/', devopsCiRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

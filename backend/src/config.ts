@@ -66,6 +66,13 @@ const EnvSchema = z.object({
   OUTBOX_RETENTION_DAYS: z.coerce.number().positive().default(30),
   OUTBOX_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(3600).default(10),
   DEVOPS_VERDICT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  RESULTS_UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  RESULTS_RETENTION_DAYS: z.coerce.number().positive().default(365),
+  RESULTS_MAX_EXECUTIONS_PER_TEST: z.coerce.number().int().min(1).default(200),
 });
 
 /**
@@ -102,6 +109,11 @@ export interface Config {
   outbox: { maxAttempts: number; maxAgeMs: number; retentionMs: number; backoffCapMs: number };
   /** How long a DevOps post waits after its commit for Jira's verdict on its items (0: not at all). */
   devops: { verdictWaitMs: number };
+  /**
+   * Largest report file (as sent, and once decompressed); how long executions are kept and how
+   * many per test (the latest of each test in each scope is always kept).
+   */
+  results: { uploadLimitBytes: number; retentionMs: number; maxExecutionsPerTest: number };
 }
 
 /** Every bad variable at once, by name. */
@@ -161,5 +173,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backoffCapMs: e.OUTBOX_BACKOFF_CAP_SECONDS * 1000,
     },
     devops: { verdictWaitMs: e.DEVOPS_VERDICT_WAIT_MS },
+    results: {
+      uploadLimitBytes: e.RESULTS_UPLOAD_LIMIT_BYTES,
+      retentionMs: e.RESULTS_RETENTION_DAYS * 86_400_000,
+      maxExecutionsPerTest: e.RESULTS_MAX_EXECUTIONS_PER_TEST,
+    },
   };
 }

@@ -1,14 +1,17 @@
 import { lookup } from 'node:dns/promises';
 import { join } from 'node:path';
+import type { DefectRef } from '@testbridge/shared/api/coverage';
 import { fetch as undiciFetch } from 'undici';
 import type { Config } from './config.ts';
 import type { ProjectKeysOf } from './connections/project-keys.ts';
 import { createKeyRing, generateMasterKey, readKeyFile, writeKeyFile } from './crypto/keyring.ts';
 import { createSealer, type Sealer } from './crypto/sealer.ts';
 import { openStore, type Store, type StoreOptions } from './db/store.ts';
+import { openDefectsOfTests } from './defects/service.ts';
 import { createLogger, type Logger } from './http/logger.ts';
 import { createMetrics, type Metrics } from './http/metrics.ts';
 import { createDispatcherPool, type DispatcherPool } from './jira/dispatcher.ts';
+import { mappedProjectKeys } from './mappings/service.ts';
 
 /** The time, injectable so tests can freeze or move it. */
 export interface Clock {
@@ -38,6 +41,8 @@ export interface Deps {
   sleep: (ms: number) => Promise<void>;
   /** The Jira projects mapped to a connection (the mappings feature provides it); none: unknown. */
   projectKeysOf?: ProjectKeysOf;
+  /** The open defects of each test (the defects feature provides it); none: no defects shown. */
+  openDefectsOf?: (testIds: readonly string[]) => Promise<Map<string, DefectRef[]>>;
 }
 
 const resolveAll = async (host: string) =>
@@ -97,7 +102,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         }
       : storeOptions,
   );
-  return {
+  const deps: Deps = {
     config,
     logger,
     store,
@@ -114,7 +119,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         connections: config.jiraMaxSocketsPerSite,
       }),
     sleep: overrides.sleep ?? realSleep,
+    projectKeysOf: mappedProjectKeys({ store }),
   };
+  deps.openDefectsOf = openDefectsOfTests(deps);
+  return deps;
 }
 
 /** Closes what createDeps opened: the Jira dispatchers (their sockets), then the store. */

@@ -5,9 +5,12 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { rotateKeyFile } from './crypto/keyring.ts';
 import { resealAll } from './crypto/reseal.ts';
 import { SEALED_COLUMNS } from './db/sealed-columns.ts';
+import { createDefectSender } from './defects/sender.ts';
 import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
+import { createRemoteLinkSender } from './results/remote-link-sender.ts';
+import { startResultsPruner } from './results/retention.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -64,7 +67,13 @@ async function runServer(config: Config): Promise<void> {
   }
   const app = createApp(deps);
   // Delivers the outbox (builds, deployments …) in the background; stopped before the store closes.
-  const forwarder = startForwarder(deps, createDevopsSenders(deps));
+  const forwarder = startForwarder(deps, [
+    ...createDevopsSenders(deps),
+    createDefectSender(deps),
+    createRemoteLinkSender(deps),
+  ]);
+  // Results retention (age and count per test); one replica at a time on PostgreSQL.
+  const pruner = startResultsPruner(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -88,6 +97,7 @@ async function runServer(config: Config): Promise<void> {
     force.unref();
     server.close(async () => {
       await forwarder.stop();
+      await pruner.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

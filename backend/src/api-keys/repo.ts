@@ -1,8 +1,13 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 export type ApiKeyRow = Tables['apiKeys']['$inferSelect'];
 export type NewApiKeyRow = Tables['apiKeys']['$inferInsert'];
+
+const activeByHashStatements = new WeakMap<
+  Db,
+  { execute(values: { hash: string }): PromiseLike<ApiKeyRow[]> }
+>();
 
 /** API keys, stored by SHA-256 hash; the key itself is never stored. */
 export function createApiKeyRepo(tables: Tables) {
@@ -12,11 +17,18 @@ export function createApiKeyRepo(tables: Tables) {
       await db.insert(t).values(row);
     },
     async findActiveByHash(db: Db, hash: string): Promise<ApiKeyRow | undefined> {
-      const rows = await db
-        .select()
-        .from(t)
-        .where(and(eq(t.hash, hash), isNull(t.revokedAt)))
-        .limit(1);
+      // Asked on every authenticated request: prepared once per connection object.
+      let statement = activeByHashStatements.get(db);
+      if (!statement) {
+        statement = db
+          .select()
+          .from(t)
+          .where(and(eq(t.hash, sql.placeholder('hash')), isNull(t.revokedAt)))
+          .limit(1)
+          .prepare('api_key_active_by_hash');
+        activeByHashStatements.set(db, statement);
+      }
+      const rows = await statement.execute({ hash });
       return rows[0];
     },
     async findById(db: Db, id: string): Promise<ApiKeyRow | undefined> {

@@ -26,11 +26,16 @@ export async function jiraEndpointOnBehalfOf(
   user: string | undefined,
   access: 'read' | 'write',
 ): Promise<ConnectionEndpoint> {
-  const repo = createConnectionRepo(deps.store.tables);
-  const connection = await repo.findById(deps.store.db, connectionId);
-  if (!connection) throw new AppError('not_found', `No connection ${connectionId}`);
+  // One read of the connection and the grants it may use; the oauth feature takes them as read.
+  const found = await createConnectionRepo(deps.store.tables).findForCall(
+    deps.store.db,
+    connectionId,
+    user ?? '',
+  );
+  if (!found) throw new AppError('not_found', `No connection ${connectionId}`);
+  const { connection, shared } = found;
   if (!isTokenAuth(connection.authType)) {
-    const oauth = await endpointOnBehalfOf(deps, connectionId, user, access);
+    const oauth = await endpointOnBehalfOf(deps, connectionId, user, access, found);
     return {
       connection: oauth.connection,
       endpoint: oauth.endpoint,
@@ -44,7 +49,6 @@ export async function jiraEndpointOnBehalfOf(
       { extensions: { connectionId } },
     );
   }
-  const shared = await repo.findGrant(deps.store.db, connectionId, '');
   if (!shared || connection.status !== 'active') {
     throw new AppError(
       'needs_reauthorization',

@@ -97,6 +97,34 @@ describe.each(STORE_KINDS)('connection repo on %s', (kind) => {
     expect(await repo.findGrant(store.db, 'c2', 'someone-else')).toBeUndefined();
   });
 
+  it('reads a connection for a call with its shared grant and the named user’s, nobody else’s', async () => {
+    await store.transaction(async (tx) => {
+      await repo.insert(tx, connection('c3', 'Gamma'));
+      await repo.upsertGrant(tx, { ...grant('g3-bob', 'c3', 'tbs1.bob'), subject: 'bob' });
+      await repo.upsertGrant(tx, { ...grant('g3-carol', 'c3', 'tbs1.carol'), subject: 'carol' });
+    });
+    // No shared grant yet: only the user's own.
+    const before = await repo.findForCall(store.db, 'c3', 'bob');
+    expect(before?.connection).toEqual(connection('c3', 'Gamma'));
+    expect(before?.shared).toBeUndefined();
+    expect(before?.own?.id).toBe('g3-bob');
+
+    await store.transaction((tx) => repo.upsertGrant(tx, grant('g3-shared', 'c3', 'tbs1.s')));
+    const found = await repo.findForCall(store.db, 'c3', 'carol');
+    expect(found?.shared).toEqual(grant('g3-shared', 'c3', 'tbs1.s'));
+    expect(found?.own?.accessToken).toBe('tbs1.carol');
+    const nobody = await repo.findForCall(store.db, 'c3', '');
+    expect([nobody?.shared?.id, nobody?.own]).toEqual(['g3-shared', undefined]);
+    expect((await repo.findForCall(store.db, 'c3', 'dave'))?.own).toBeUndefined();
+
+    // The prepared statement reads what is stored now, not what it saw when prepared.
+    await store.transaction((tx) =>
+      repo.upsertGrant(tx, { ...grant('g3-x', 'c3', 'tbs1.bob2'), subject: 'bob' }),
+    );
+    expect((await repo.findForCall(store.db, 'c3', 'bob'))?.own?.accessToken).toBe('tbs1.bob2');
+    expect(await repo.findForCall(store.db, 'missing', 'bob')).toBeUndefined();
+  });
+
   it('pages history newest first, stable within the same instant', async () => {
     await store.transaction(async (tx) => {
       for (const [i, type] of (['created', 'authorized', 'refreshed'] as const).entries()) {

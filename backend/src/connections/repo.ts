@@ -1,9 +1,26 @@
-import { and, asc, desc, eq, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 export type ConnectionRow = Tables['connections']['$inferSelect'];
 export type GrantRow = Tables['grants']['$inferSelect'];
 export type ConnectionEventRow = Tables['connectionEvents']['$inferSelect'];
+
+/** A connection with the grants a call on behalf of a user may use. */
+export interface ConnectionForCall {
+  connection: ConnectionRow;
+  /** The shared grant (subject ''), if any. */
+  shared: GrantRow | undefined;
+  /** The user's own grant, if a user was named and has one. */
+  own: GrantRow | undefined;
+}
+
+type ForCallStatement = {
+  execute(values: {
+    id: string;
+    user: string;
+  }): PromiseLike<{ connection: ConnectionRow; grant: GrantRow | null }[]>;
+};
+const forCallStatements = new WeakMap<Db, ForCallStatement>();
 
 /** Connections, their grants and their append-only history. */
 export function createConnectionRepo(tables: Tables) {
@@ -22,6 +39,14 @@ export function createConnectionRepo(tables: Tables) {
     },
     async findByName(db: Db, name: string): Promise<ConnectionRow | undefined> {
       return (await db.select().from(c).where(eq(c.name, name)).limit(1))[0];
+    },
+    /** Cloud connections to one site, oldest first. */
+    async listByCloudId(db: Db, cloudId: string): Promise<ConnectionRow[]> {
+      return db
+        .select()
+        .from(c)
+        .where(and(eq(c.cloudId, cloudId), eq(c.deployment, 'cloud')))
+        .orderBy(asc(c.createdAt), asc(c.id));
     },
     async list(db: Db): Promise<ConnectionRow[]> {
       return db.select().from(c).orderBy(asc(c.name));
@@ -54,6 +79,38 @@ export function createConnectionRepo(tables: Tables) {
           .where(and(eq(g.connectionId, connectionId), eq(g.subject, subject)))
           .limit(1)
       )[0];
+    },
+    /**
+     * The connection and its shared and `user`'s grants in one statement, prepared once per
+     * connection object: every mediated Jira call starts here.
+     */
+    async findForCall(db: Db, id: string, user: string): Promise<ConnectionForCall | undefined> {
+      let statement = forCallStatements.get(db);
+      if (!statement) {
+        statement = db
+          .select({ connection: c, grant: g })
+          .from(c)
+          .leftJoin(
+            g,
+            and(
+              eq(g.connectionId, c.id),
+              or(eq(g.subject, ''), eq(g.subject, sql.placeholder('user'))),
+            ),
+          )
+          .where(eq(c.id, sql.placeholder('id')))
+          .prepare('connection_for_call');
+        forCallStatements.set(db, statement);
+      }
+      const rows = await statement.execute({ id, user });
+      const first = rows[0];
+      if (!first) return undefined;
+      const grantOf = (subject: string) =>
+        rows.find((row) => row.grant?.subject === subject)?.grant ?? undefined;
+      return {
+        connection: first.connection,
+        shared: grantOf(''),
+        own: user === '' ? undefined : grantOf(user),
+      };
     },
     async appendEvent(db: Db, row: ConnectionEventRow): Promise<void> {
       await db.insert(e).values(row);

@@ -8,7 +8,7 @@ import type { Db } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import type { Caller } from '../http/env.ts';
 import { AppError } from '../http/errors.ts';
-import { type ConnectionEventRow, createConnectionRepo } from './repo.ts';
+import { type ConnectionEventRow, type ConnectionRow, createConnectionRepo } from './repo.ts';
 import { toConnection, toConnectionEvent } from './view.ts';
 
 export type ServiceDeps = Pick<
@@ -53,6 +53,27 @@ export async function listConnections(deps: ServiceDeps): Promise<Connection[]> 
     rows.map(async (row) => toConnection(row, await repo.findGrant(deps.store.db, row.id, ''))),
   );
 }
+
+/**
+ * The connection that serves a Jira Cloud site (the Forge app's tenant): an active one first,
+ * else the oldest; undefined when the site has none.
+ */
+export async function findSiteConnection(
+  deps: Pick<Deps, 'store'>,
+  cloudId: string,
+): Promise<SiteConnection | undefined> {
+  const rows = await createConnectionRepo(deps.store.tables).listByCloudId(deps.store.db, cloudId);
+  const row = rows.find((candidate) => candidate.status === 'active') ?? rows[0];
+  if (!row) return undefined;
+  const { id, name, jiraUrl, status, statusReason } = row;
+  return { id, name, jiraUrl, status, statusReason };
+}
+
+/** A connection as another feature needs it: who it is and whether it works, no credentials. */
+export type SiteConnection = Pick<
+  ConnectionRow,
+  'id' | 'name' | 'jiraUrl' | 'status' | 'statusReason'
+>;
 
 export async function getConnection(deps: ServiceDeps, id: string): Promise<Connection> {
   const repo = createConnectionRepo(deps.store.tables);

@@ -5,8 +5,24 @@
  */
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
+import * as defects from './schema/pg/defects.ts';
 import * as devops from './schema/pg/devops.ts';
+import * as forge from './schema/pg/forge.ts';
+import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
+import * as remoteLinks from './schema/pg/remote-links.ts';
+import * as results from './schema/pg/results.ts';
 
-export const pgSchema = { ...apiKeys, ...connections, ...devops, ...oauth, ...outbox };
+export const pgSchema = {
+  ...apiKeys,
+  ...connections,
+  ...defects,
+  ...devops,
+  ...forge,
+  ...mappings,
+  ...oauth,
+  ...outbox,
+  ...remoteLinks,
+  ...results,
+};

@@ -50,13 +50,23 @@ const holding = new Set<BatchedLines>();
 let exitHookInstalled = false;
 
 /**
+ * Characters of log lines handed on at once, and the bytes sonic-boom gathers before a write
+ * (it requires less than its 16 KiB `maxWrite`). Each write costs a string conversion on this
+ * thread and a trip through libuv's thread pool; 16 KiB writes instead of 4 KiB ones cost less
+ * per access line (CPU of all threads, 300,000 lines, 6 alternated pairs: 4.9-6.3 against
+ * 5.9-7.0 µs, system time 0.6-0.9 against 1.1-1.25 µs). Lines still reach stdout within 1 s.
+ */
+const LOG_CHUNK_CHARS = 16_384;
+const SONIC_MIN_LENGTH = 16_000;
+
+/**
  * Gathers log lines into chunks of about `chunkChars` before handing them to `sink`. sonic-boom
  * measures its whole pending buffer (`Buffer.byteLength`) on every write it is given, so one call
  * per line cost more than building the line; one call per chunk costs a fraction. Lines still
  * held go on at `flush`/`flushSync` and when the process exits (pino's own exit hook only knows
  * its sonic-boom, not what is held here).
  */
-export function batchLines(sink: LineSink, chunkChars = 4096): BatchedLines {
+export function batchLines(sink: LineSink, chunkChars = LOG_CHUNK_CHARS): BatchedLines {
   let parts: string[] = [];
   let chars = 0;
   const handOn = () => {
@@ -94,14 +104,14 @@ export function batchLines(sink: LineSink, chunkChars = 4096): BatchedLines {
 }
 
 /**
- * Structured JSON logs to stdout, buffered (lines batched into 4 KiB chunks, one write per chunk
+ * Structured JSON logs to stdout, buffered (lines batched into 16 KiB chunks, one write per chunk
  * or more; flushed every second by main.ts and on exit), with secrets redacted by key. Values of
  * type PlainSecret also print as `[redacted]` on their own, whatever their key.
  */
 export function createLogger(
   options: { level: string; name?: string },
   destination: DestinationStream = batchLines(
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    pino.destination({ dest: 1, sync: false, minLength: SONIC_MIN_LENGTH }),
   ),
 ): Logger {
   // Wildcard paths cost ~10 µs a line each level deep, so name the nested places explicitly.

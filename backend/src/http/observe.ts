@@ -28,8 +28,7 @@ export function observeRequests(logger: Logger, metrics: Metrics): MiddlewareHan
     const template = routePath(c);
     const route = status === 404 && template === '/*' ? '(unmatched)' : template;
     const method = c.req.method;
-    metrics.httpRequests.inc({ method, route, status: String(status) });
-    metrics.httpDuration.observe({ method, route }, seconds);
+    metrics.recordRequest(method, route, status, seconds);
     writeAccessLine(logger, {
       requestId,
       method,

@@ -1,21 +1,20 @@
 /**
  * Jira's catalog reads: projects, a project's issue types and versions, users, assignable users,
- * issue link types. Cloud REST v3 and Data Center REST v2, parsed loosely.
+ * issue link types. Cloud REST v3 and Data Center REST v2, parsed loosely (users keep only what
+ * Testbridge reads: they come by the page, inside every issue too).
  */
 import { z } from 'zod';
 import { callJira, type JiraApi, type JiraDeps } from './http.ts';
 
-export const JiraUserBody = z
-  .object({
-    accountId: z.string().optional(),
-    name: z.string().optional(),
-    key: z.string().optional(),
-    displayName: z.string().optional(),
-    emailAddress: z.string().optional(),
-    accountType: z.string().optional(),
-    active: z.boolean().optional(),
-  })
-  .loose();
+export const JiraUserBody = z.object({
+  accountId: z.string().optional(),
+  name: z.string().optional(),
+  key: z.string().optional(),
+  displayName: z.string().optional(),
+  emailAddress: z.string().optional(),
+  accountType: z.string().optional(),
+  active: z.boolean().optional(),
+});
 export type JiraUserBody = z.infer<typeof JiraUserBody>;
 
 const ACCOUNT_TYPES = ['atlassian', 'app', 'customer'] as const;

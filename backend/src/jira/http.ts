@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { describeRefusal, failureCodeOf, JiraCallError, parseJiraRefusal } from './errors.ts';
 import { tlsFailureOf } from './tls.ts';
+import { type JiraAnswer, sendToJira } from './transport.ts';
 
 /** How a request is authenticated; `refresh` is tried once when Jira answers 401. */
 export interface JiraAuth {
@@ -97,18 +98,15 @@ export async function callJiraWithStatus<T>(
       ...(await endpoint.auth.headers({ method, url })),
     };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    let response: Response;
+    let response: JiraAnswer;
     try {
-      const init: RequestInit = {
+      response = await sendToJira(deps.fetch, url, {
         method,
         headers,
-        redirect: 'manual',
+        body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
         signal: AbortSignal.timeout(TIMEOUT_MS),
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-      };
-      // undici's fetch (deps.fetch) reads `dispatcher`; the DOM RequestInit type does not know it.
-      if (endpoint.dispatcher) Object.assign(init, { dispatcher: endpoint.dispatcher });
-      response = await deps.fetch(url, init);
+        dispatcher: endpoint.dispatcher,
+      });
     } catch (error) {
       // A certificate problem does not go away on its own: no retry.
       if (idempotent && attempt < MAX_ATTEMPTS && !tlsFailureOf(error)) {
@@ -122,7 +120,7 @@ export async function callJiraWithStatus<T>(
         error,
       );
     }
-    if (response.ok) {
+    if (response.status >= 200 && response.status < 300) {
       const text = await response.text();
       const parsed = schema.safeParse(text ? JSON.parse(text) : undefined);
       if (!parsed.success) {
@@ -138,7 +136,7 @@ export async function callJiraWithStatus<T>(
     const text = await response.text();
     const refusal = parseJiraRefusal(response.status, text);
     if (response.status === 429 && attempt < MAX_ATTEMPTS) {
-      const wait = retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(attempt);
+      const wait = retryAfterMs(response.header('retry-after')) ?? backoffMs(attempt);
       deps.logger.warn({ path: request.path, wait }, 'jira rate limit; waiting');
       await deps.sleep(Math.min(wait, MAX_RETRY_AFTER_MS));
       continue;

@@ -7,40 +7,40 @@ import { JiraUserBody } from './catalog-api.ts';
 import { callJira, callJiraWithStatus, type JiraApi, type JiraDeps } from './http.ts';
 import { toJiraRichText } from './text.ts';
 
-const Named = z.object({ id: z.string(), name: z.string() }).loose();
+const Named = z.object({ id: z.string(), name: z.string() });
 
-export const IssueBody = z
-  .object({
-    id: z.string(),
-    key: z.string(),
-    fields: z
-      .object({
-        summary: z.string().nullish(),
-        status: Named.extend({
-          statusCategory: z.object({ key: z.string() }).loose().optional(),
-        }).nullish(),
-        issuetype: Named.nullish(),
-        project: z.object({ id: z.string(), key: z.string(), name: z.string() }).loose().nullish(),
-        priority: z.object({ name: z.string() }).loose().nullish(),
-        labels: z.array(z.string()).nullish(),
-        assignee: JiraUserBody.nullish(),
-        reporter: JiraUserBody.nullish(),
-        created: z.string().nullish(),
-        updated: z.string().nullish(),
-        description: z.unknown().optional(),
-      })
-      .loose()
-      .default({}),
-  })
-  .loose();
+export const IssueBody = z.object({
+  id: z.string(),
+  key: z.string(),
+  fields: z
+    .object({
+      summary: z.string().nullish(),
+      status: Named.extend({
+        statusCategory: z.object({ key: z.string() }).optional(),
+      }).nullish(),
+      issuetype: Named.nullish(),
+      project: z.object({ id: z.string(), key: z.string(), name: z.string() }).nullish(),
+      priority: z.object({ name: z.string() }).nullish(),
+      labels: z.array(z.string()).nullish(),
+      assignee: JiraUserBody.nullish(),
+      reporter: JiraUserBody.nullish(),
+      created: z.string().nullish(),
+      updated: z.string().nullish(),
+      description: z.unknown().optional(),
+    })
+    .default({}),
+});
 export type IssueBody = z.infer<typeof IssueBody>;
 
+// Unknown keys are dropped, not copied (an issue page is ~60 KB of avatars, self links and
+// expands; copying them cost three times the parse of what is read).
 // Answers' schemas are built once: zod builds and compiles a schema on first use, so a schema
 // made per call cost more than parsing the answer with it (~4% of a mediated search).
-const CloudSearchPage = z
-  .object({ issues: z.array(IssueBody), nextPageToken: z.string().nullish() })
-  .loose();
-const DcSearchPage = z.object({ issues: z.array(IssueBody), total: z.number().optional() }).loose();
+const CloudSearchPage = z.object({
+  issues: z.array(IssueBody),
+  nextPageToken: z.string().nullish(),
+});
+const DcSearchPage = z.object({ issues: z.array(IssueBody), total: z.number().optional() });
 const CreatedIssue = z.object({ id: z.string(), key: z.string() }).loose();
 const RemoteLinkAnswer = z.object({ id: z.union([z.number(), z.string()]) }).loose();
 const CommentAnswer = z
@@ -136,6 +136,8 @@ export interface NewIssue {
   description?: string | undefined;
   assignee?: string | undefined;
   labels?: string[] | undefined;
+  /** Component names (or ids) of the project. */
+  components?: string[] | undefined;
   priority?: string | undefined;
 }
 
@@ -158,6 +160,8 @@ export function createIssue(deps: JiraDeps, target: JiraApi, input: NewIssue) {
     fields.assignee =
       target.deployment === 'cloud' ? { accountId: input.assignee } : { name: input.assignee };
   if (input.labels !== undefined) fields.labels = input.labels;
+  if (input.components !== undefined && input.components.length > 0)
+    fields.components = input.components.map(idOrName);
   if (input.priority !== undefined) fields.priority = idOrName(input.priority);
   return callJira(
     deps,

@@ -22,6 +22,7 @@ export function oauthBaseUrl(deps: OAuthDeps, row: OAuthConnectionRow): string {
 /**
  * The Jira endpoint for an OAuth connection and one of its grants (subject '' = shared): bearer
  * tokens refreshed shortly before expiry and once on a 401, or OAuth 1.0a RSA-SHA1 signatures.
+ * `grant`: the subject's grant row when the caller has just read it (else it is read here).
  * @see https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/#3-2-make-calls-to-the-api-using-the-access-token
  * @throws AppError needs_reauthorization (shared grant missing) | not_found
  */
@@ -29,8 +30,10 @@ export async function oauthEndpointFor(
   deps: OAuthDeps,
   connection: OAuthConnectionRow,
   subject: string,
+  read?: OAuthGrantRow,
 ): Promise<JiraEndpoint> {
-  const grant = await createOAuthRepo(deps.store).findGrant(deps.store.db, connection.id, subject);
+  const grant =
+    read ?? (await createOAuthRepo(deps.store).findGrant(deps.store.db, connection.id, subject));
   if (subject === '' && (connection.status !== 'active' || !grant)) {
     throw new AppError(
       'needs_reauthorization',

@@ -3,13 +3,20 @@ import type { JiraEndpoint } from '../jira/http.ts';
 import { getMyself, type Myself } from '../jira/platform-api.ts';
 import { oauthEndpointFor } from './endpoint.ts';
 import { startAuthorizationOf } from './flow-view.ts';
-import { createOAuthRepo, type OAuthConnectionRow } from './repo.ts';
-import { findOAuthConnection, type OAuthDeps } from './start.ts';
+import { createOAuthRepo, type OAuthConnectionRow, type OAuthGrantRow } from './repo.ts';
+import { findOAuthConnection, isOAuthType, type OAuthDeps } from './start.ts';
+
+/** The connection and its grants as the caller already read them (one statement). */
+export interface ReadForCall {
+  connection: OAuthConnectionRow;
+  shared: OAuthGrantRow | undefined;
+  own: OAuthGrantRow | undefined;
+}
 
 /**
  * The endpoint for a call made on behalf of `user` (the `X-Testbridge-User` header): their own
  * grant when they have one; otherwise the shared grant, unless the connection requires a user
- * grant for writes and this is a write.
+ * grant for writes and this is a write. `read`: the rows as the caller just read them (else read here).
  * @throws AppError user_authorization_required (with `startAuthorizationUrl`) | needs_reauthorization
  */
 export async function endpointOnBehalfOf(
@@ -17,13 +24,21 @@ export async function endpointOnBehalfOf(
   connectionId: string,
   user: string | undefined,
   access: 'read' | 'write',
+  read?: ReadForCall,
 ): Promise<{ connection: OAuthConnectionRow; endpoint: JiraEndpoint; subject: string }> {
-  const connection = await findOAuthConnection(deps, connectionId);
+  if (read && !isOAuthType(read.connection.authType))
+    throw new AppError('not_found', `No OAuth connection ${connectionId}`);
+  const connection = read ? read.connection : await findOAuthConnection(deps, connectionId);
   let subject = '';
+  let grant = read?.shared;
   if (user) {
-    const own = await createOAuthRepo(deps.store).findGrant(deps.store.db, connectionId, user);
-    if (own) subject = user;
-    else if (access === 'write' && connection.requireUserGrantForWrites) {
+    const own = read
+      ? read.own
+      : await createOAuthRepo(deps.store).findGrant(deps.store.db, connectionId, user);
+    if (own) {
+      subject = user;
+      grant = own;
+    } else if (access === 'write' && connection.requireUserGrantForWrites) {
       throw new AppError(
         'user_authorization_required',
         `${user} must authorize Testbridge in Jira before making changes through this connection`,
@@ -35,7 +50,8 @@ export async function endpointOnBehalfOf(
       extensions: { ...startAuthorizationOf(deps, connectionId), connectionId },
     });
   }
-  return { connection, endpoint: await oauthEndpointFor(deps, connection, subject), subject };
+  const endpoint = await oauthEndpointFor(deps, connection, subject, read ? grant : undefined);
+  return { connection, endpoint, subject };
 }
 
 /**

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 import { createOutboxHoldRepo } from './hold-repo.ts';
 import { insertRowsOnPostgres } from './pg-insert.ts';
+import { nextDueGroupOnSqlite } from './sqlite-due.ts';
 import { insertRowsOnSqlite } from './sqlite-insert.ts';
 
 export type OutboxRow = Tables['outboxItems']['$inferSelect'];
@@ -112,6 +113,8 @@ export function createOutboxRepo(store: Pick<Store, 'dialect' | 'tables'>) {
       kinds: string[],
     ): Promise<{ target: string; kind: string } | undefined> {
       if (kinds.length === 0) return undefined;
+      const onSqlite = nextDueGroupOnSqlite(db, now, kinds);
+      if (onSqlite !== null) return onSqlite;
       const rows = await db
         .select({ target: t.target, kind: t.kind })
         .from(t)

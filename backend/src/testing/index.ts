@@ -165,7 +165,10 @@ export async function createTestDeps(
 export const TEST_ADMIN_KEY = `tb_${'A'.repeat(43)}`;
 
 /** The whole app on fresh deps, with the bootstrap admin key registered. */
-export async function createTestApp(options: Parameters<typeof createTestDeps>[0] = {}) {
+export async function createTestApp(
+  options: Parameters<typeof createTestDeps>[0] = {},
+  appOptions: import('../app.ts').AppOptions = {},
+) {
   const { createApp } = await import('../app.ts');
   const { ensureBootstrapAdminKey } = await import('../api-keys/service.ts');
   const test = await createTestDeps({
@@ -173,7 +176,7 @@ export async function createTestApp(options: Parameters<typeof createTestDeps>[0
     env: { TESTBRIDGE_ADMIN_KEY: TEST_ADMIN_KEY, ...options.env },
   });
   await ensureBootstrapAdminKey(test.deps, test.deps.config.adminKey);
-  const app = createApp(test.deps);
+  const app = createApp(test.deps, appOptions);
   const asAdmin = (headers: Record<string, string> = {}) => ({
     authorization: `Bearer ${TEST_ADMIN_KEY}`,
     ...headers,

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchContext, Section } from './context.ts';
+import { backendArgs } from './devops/setup.ts';
 import { type LoadResult, median, runWrk, type Server, startServer } from './harness.ts';
 
 const CONNECTIONS = 50;
@@ -18,16 +19,11 @@ export async function benchHealthz(ctx: BenchContext): Promise<Section> {
     {
       name: 'Testbridge (full stack, SQLite)',
       start: () =>
-        startServer(
-          'backend',
-          process.execPath,
-          [...tsx, join(ctx.repoRoot, 'backend/src/main.ts')],
-          {
-            DATA_DIR: dataDir,
-            HOST: '127.0.0.1',
-            TESTBRIDGE_ADMIN_KEY: `tb_${'b'.repeat(43)}`,
-          },
-        ),
+        startServer('backend', process.execPath, backendArgs(ctx), {
+          DATA_DIR: dataDir,
+          HOST: '127.0.0.1',
+          TESTBRIDGE_ADMIN_KEY: `tb_${'b'.repeat(43)}`,
+        }),
     },
     {
       name: 'bare Hono',

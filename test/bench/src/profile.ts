@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchContext, createContext } from './context.ts';
 import { writeBuildsScript } from './devops/lua.ts';
-import { BENCH_ADMIN_KEY, prepareDevopsSite, startSimServer } from './devops/setup.ts';
+import { BENCH_ADMIN_KEY, backendArgs, prepareDevopsSite, startSimServer } from './devops/setup.ts';
 import { cpuMillis, runWrk, type Server, startServer } from './harness.ts';
 import { mediatedSearchLoad } from './jql.ts';
 
@@ -37,13 +37,14 @@ async function profileAgainst(
 ): Promise<void> {
   const flags = (process.env.BENCH_PROFILE_FLAGS ?? '--cpu-prof').split(' ').filter(Boolean);
   const bare = process.env.BENCH_TARGET === 'bare';
+  // The backend as `npm start` runs it (built JavaScript); the bare baseline under tsx.
   const entry = bare
-    ? join(import.meta.dirname, 'servers/bare-hono-devops.ts')
-    : join(ctx.repoRoot, 'backend/src/main.ts');
+    ? ['--import', 'tsx', join(import.meta.dirname, 'servers/bare-hono-devops.ts')]
+    : backendArgs(ctx);
   const backend = await startServer(
     bare ? 'bare Hono' : 'backend',
     process.execPath,
-    [...flags, ...(flags.length > 0 ? [`--cpu-prof-dir=${out}`] : []), '--import', 'tsx', entry],
+    [...flags, ...(flags.length > 0 ? [`--cpu-prof-dir=${out}`] : []), ...entry],
     {
       HOST: '127.0.0.1',
       TESTBRIDGE_ADMIN_KEY: BENCH_ADMIN_KEY,

@@ -3,17 +3,35 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Section } from './context.ts';
+import { benchCoverage, COVERAGE_TITLE } from './coverage.ts';
 import { benchDevopsDrain, DRAIN_TITLE } from './devops/drain.ts';
 import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
 import { benchJqlSearch, JQL_TITLE } from './jql.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
+import { benchResultsImport, IMPORT_TITLE } from './results/import.ts';
 
 /** What `BENCH_ONLY` (comma-separated) may name; unset runs them all. */
-const PARTS = ['healthz', 'devops-single', 'devops-batch', 'devops-drain', 'jql'] as const;
+const PARTS = [
+  'healthz',
+  'devops-single',
+  'devops-batch',
+  'devops-drain',
+  'jql',
+  'coverage',
+  'import',
+] as const;
 type Part = (typeof PARTS)[number];
-const ORDER = [HEALTHZ_TITLE, SINGLE_TITLE, BATCH_TITLE, DRAIN_TITLE, JQL_TITLE];
+const ORDER = [
+  HEALTHZ_TITLE,
+  SINGLE_TITLE,
+  BATCH_TITLE,
+  DRAIN_TITLE,
+  JQL_TITLE,
+  COVERAGE_TITLE,
+  IMPORT_TITLE,
+];
 
 function partsToRun(only: string | undefined): Set<Part> {
   if (!only) return new Set(PARTS);
@@ -46,6 +64,8 @@ async function main(): Promise<void> {
   }
   if (parts.has('devops-drain')) sections.push(await benchDevopsDrain(ctx));
   if (parts.has('jql')) sections.push(await benchJqlSearch(ctx));
+  if (parts.has('coverage')) sections.push(await benchCoverage(ctx));
+  if (parts.has('import')) sections.push(await benchResultsImport(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,

@@ -40,25 +40,26 @@ export async function startSimServer(ctx: BenchContext): Promise<Server> {
   };
 }
 
-/** The backend (full stack, main.ts) pinned to CPU 0, wired to the simulator. */
+/**
+ * How `npm start` runs the backend: `backend/start.mjs` builds `src/main.ts` into JavaScript and
+ * runs it (no tsx), so the figures are those of the command people run.
+ */
+export const backendArgs = (ctx: BenchContext) => [join(ctx.repoRoot, 'backend/start.mjs')];
+
+/** The backend (full stack, as `npm start` runs it) pinned to CPU 0, wired to the simulator. */
 export function startBackend(
   ctx: BenchContext,
   sim: Server,
   env: Record<string, string>,
 ): Promise<Server> {
-  return startServer(
-    'backend',
-    process.execPath,
-    ['--import', 'tsx', join(ctx.repoRoot, 'backend/src/main.ts')],
-    {
-      HOST: '127.0.0.1',
-      TESTBRIDGE_ADMIN_KEY: BENCH_ADMIN_KEY,
-      ATLASSIAN_AUTH_URL: `${sim.url}/auth`,
-      ATLASSIAN_API_URL: `${sim.url}/api`,
-      ALLOW_PRIVATE_JIRA_URLS: '1',
-      ...env,
-    },
-  );
+  return startServer('backend', process.execPath, backendArgs(ctx), {
+    HOST: '127.0.0.1',
+    TESTBRIDGE_ADMIN_KEY: BENCH_ADMIN_KEY,
+    ATLASSIAN_AUTH_URL: `${sim.url}/auth`,
+    ATLASSIAN_API_URL: `${sim.url}/api`,
+    ALLOW_PRIVATE_JIRA_URLS: '1',
+    ...env,
+  });
 }
 
 /** The string fields of a JSON answer (the bench has no zod; these are our own test answers). */

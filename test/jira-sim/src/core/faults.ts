@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { matchesPathPattern } from './request-log.ts';
 
 export const faultSpecSchema = z.object({
-  kind: z.enum(['rate-limit', 'status', 'latency', 'drop', 'outage']),
+  kind: z.enum(['rate-limit', 'status', 'latency', 'drop', 'drop-answer', 'outage']),
   /** Host-stripped path or pattern with `*`; default `*` (everything but `/_sim`). */
   path: z.string().min(1).default('*'),
   method: z
@@ -31,7 +31,8 @@ export type FaultSpec = z.input<typeof faultSpecSchema>;
 
 export interface Fault {
   id: string;
-  kind: 'rate-limit' | 'status' | 'latency' | 'drop' | 'outage';
+  /** `drop`: the connection drops before Jira sees the request; `drop-answer`: after Jira did the work. */
+  kind: 'rate-limit' | 'status' | 'latency' | 'drop' | 'drop-answer' | 'outage';
   path: string;
   method: string | undefined;
   status: number | undefined;

@@ -116,6 +116,16 @@ describe('fault injection', () => {
     expect((await sim.fetch(INFO)).status).toBe(200);
   });
 
+  it('drops the answer after doing the work: the change is made, the client sees a dropped connection', async () => {
+    const sim = createSim({ baseUrl: BASE });
+    sim.addFault({ kind: 'drop-answer', path: '/_never', times: 1 });
+    sim.addFault({ kind: 'drop-answer', path: '/cloud/*', times: 1 });
+    const error: unknown = await sim.fetch(INFO).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: 'fetch failed', cause: { code: 'UND_ERR_SOCKET' } });
+    expect(sim.requests.list()[0]?.status).toBe(200);
+    expect((await sim.fetch(INFO)).status).toBe(200);
+  });
+
   it('takes everything down in an outage (connection refused) but keeps /_sim reachable', async () => {
     const sim = createSim({ baseUrl: BASE });
     const res = await sim.fetch(`${BASE}/_sim/faults`, {

@@ -46,6 +46,12 @@ export function createTrafficMiddleware(deps: TrafficDeps): MiddlewareHandler {
     const answering = faults.find((fault) => fault.kind !== 'latency');
     if (answering) {
       entry.faultId = answering.id;
+      if (answering.kind === 'drop-answer') {
+        // Jira did the work; the answer is lost on the way (the client cannot tell it happened).
+        await next();
+        entry.status = c.res.status;
+        throw new ConnectionDroppedError('ECONNRESET');
+      }
       if (answering.kind === 'drop' || answering.kind === 'outage') {
         throw new ConnectionDroppedError(
           answering.kind === 'outage' ? 'ECONNREFUSED' : 'ECONNRESET',

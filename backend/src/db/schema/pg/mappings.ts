@@ -1,0 +1,33 @@
+import { boolean, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { connections } from './connections.ts';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const WEBHOOK_MODES = ['automatic', 'manual', 'off'] as const;
+
+/**
+ * A test-tool project ↔ a Jira project on a connection, with its defect and webhook settings.
+ * Results reference the tool project key, not this row: changing or deleting it keeps them.
+ */
+export const projectMappings = pgTable(
+  'project_mappings',
+  {
+    id: text('id').primaryKey(),
+    toolProjectKey: text('tool_project_key').notNull().unique(),
+    toolProjectName: text('tool_project_name').notNull(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    jiraProjectId: text('jira_project_id').notNull(),
+    jiraProjectKey: text('jira_project_key').notNull(),
+    createDefects: boolean('create_defects').notNull(),
+    defectIssueTypeId: text('defect_issue_type_id'),
+    defectIssueTypeName: text('defect_issue_type_name'),
+    /** JSON arrays of strings. */
+    labels: text('labels').notNull(),
+    components: text('components').notNull(),
+    webhookMode: text('webhook_mode', { enum: WEBHOOK_MODES }).notNull(),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [index('project_mappings_connection_idx').on(table.connectionId)],
+);

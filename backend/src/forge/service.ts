@@ -1,0 +1,191 @@
+import type { CoverageScope, DefectRef, IssueTests } from '@testbridge/shared/api/coverage';
+import type {
+  AdminStatusAnswer,
+  ForgeMappedProject,
+  ForgeWebhookStatus,
+  IssueTestsAnswer,
+  NotConnected,
+} from '@testbridge/shared/forge/remote';
+import { findSiteConnection } from '../connections/service.ts';
+import { newSortableId } from '../db/ids.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import type { ForgeInvocation } from './fit.ts';
+import { createInstallationRepo } from './repo.ts';
+
+/** The results feature's read model of one issue (`getIssueTests` in results/coverage.ts). */
+export type IssueTestsOf = (
+  deps: Deps,
+  query: { connectionId: string; issueIdOrKey: string; scope: CoverageScope; history: number },
+) => Promise<IssueTests>;
+
+/** What the Forge routes need from other features, passed in so forge imports none of them. */
+export interface ForgeFeatures {
+  issueTests: IssueTestsOf;
+  /** The Jira projects mapped on a connection (the mappings feature). */
+  mappingsOf: (deps: Deps, connectionId: string) => Promise<ForgeMappedProject[]>;
+  /**
+   * Files a failed execution as a defect (the defects feature); the panel offers it only when the
+   * issue's mapping has `createDefects`. Absent: the route answers 409.
+   */
+  fileDefect?: (
+    deps: Deps,
+    request: { connectionId: string; runId: string; testId: string },
+  ) => Promise<DefectRef>;
+  /** Jira → Testbridge webhook health (the webhooks feature); none given: `unknown`. */
+  webhookStatusOf?: (deps: Deps, connectionId: string) => Promise<ForgeWebhookStatus>;
+}
+
+const notConnected = (invocation: ForgeInvocation): NotConnected => ({
+  status: 'not_connected',
+  cloudId: invocation.cloudId,
+  siteUrl: invocation.siteUrl,
+});
+
+/** Records the installation from `avi:forge:installed:app` (idempotent: Forge retries events). */
+export async function recordInstallation(deps: Deps, invocation: ForgeInvocation): Promise<void> {
+  const now = deps.clock.now();
+  const connection = await findSiteConnection(deps, invocation.cloudId);
+  const repo = createInstallationRepo(deps.store.tables);
+  // Lifecycle tokens carry no site URL; keep the one a UI call recorded.
+  const known = await repo.findByInstallationId(deps.store.db, invocation.installationId);
+  await deps.store.transaction((tx) =>
+    repo.upsert(tx, {
+      id: newSortableId(now),
+      installationId: invocation.installationId,
+      appId: invocation.appId,
+      environment: invocation.environment,
+      cloudId: invocation.cloudId,
+      siteUrl: invocation.siteUrl ?? known?.siteUrl ?? null,
+      apiBaseUrl: invocation.apiBaseUrl,
+      connectionId: connection?.id ?? null,
+      installedAt: now,
+      updatedAt: now,
+      uninstalledAt: null,
+    }),
+  );
+  deps.logger.info(
+    { installationId: invocation.installationId, cloudId: invocation.cloudId },
+    connection
+      ? 'Forge app installed on a connected site'
+      : 'Forge app installed, site not connected',
+  );
+}
+
+/** Marks the installation gone (the preUninstall call); false when it was not known. */
+export async function recordUninstallation(
+  deps: Deps,
+  invocation: ForgeInvocation,
+): Promise<boolean> {
+  const repo = createInstallationRepo(deps.store.tables);
+  const at = deps.clock.now();
+  const gone = await deps.store.transaction((tx) =>
+    repo.markUninstalled(tx, invocation.installationId, at),
+  );
+  deps.logger.info({ installationId: invocation.installationId, gone }, 'Forge app uninstalled');
+  return gone;
+}
+
+/**
+ * The panel's answer: the tests covering the issue the panel is shown on, read from the
+ * connection of the calling site.
+ * @throws AppError forbidden (the call is not from that issue's panel)
+ */
+export async function issueTestsFor(
+  deps: Deps,
+  features: ForgeFeatures,
+  invocation: ForgeInvocation,
+  request: { issueIdOrKey: string; scope: CoverageScope; history: number },
+): Promise<IssueTestsAnswer> {
+  const issue = invocation.issue;
+  const asked = request.issueIdOrKey;
+  if (!issue || (asked !== issue.id && asked.toUpperCase() !== issue.key?.toUpperCase())) {
+    throw new AppError('forbidden', 'The panel may only read the issue it is shown on');
+  }
+  const connection = await findSiteConnection(deps, invocation.cloudId);
+  if (!connection) return notConnected(invocation);
+  const issueTests = await features.issueTests(deps, {
+    connectionId: connection.id,
+    issueIdOrKey: asked,
+    scope: request.scope,
+    history: request.history,
+  });
+  return { status: 'connected', issueTests };
+}
+
+/**
+ * The admin page's answer: this site's connection, installation, mapped projects and webhooks.
+ * @throws AppError forbidden (the call is not from the admin page)
+ */
+export async function adminStatusFor(
+  deps: Deps,
+  features: ForgeFeatures,
+  invocation: ForgeInvocation,
+): Promise<AdminStatusAnswer> {
+  if (!invocation.moduleTypes.includes('jira:adminPage')) {
+    throw new AppError('forbidden', 'Only the admin page may read the connection status');
+  }
+  const connection = await findSiteConnection(deps, invocation.cloudId);
+  if (!connection) return notConnected(invocation);
+  const repo = createInstallationRepo(deps.store.tables);
+  const installation = await repo.findCurrentForSite(deps.store.db, invocation.cloudId);
+  if (
+    installation &&
+    (installation.connectionId !== connection.id ||
+      (invocation.siteUrl && installation.siteUrl !== invocation.siteUrl))
+  ) {
+    const changes = {
+      connectionId: connection.id,
+      siteUrl: invocation.siteUrl ?? installation.siteUrl,
+      updatedAt: deps.clock.now(),
+    };
+    await deps.store.transaction((tx) => repo.update(tx, installation.id, changes));
+  }
+  const [mappedProjects, webhooks] = await Promise.all([
+    features.mappingsOf(deps, connection.id),
+    features.webhookStatusOf?.(deps, connection.id) ??
+      Promise.resolve<ForgeWebhookStatus>({
+        state: 'unknown',
+        detail: 'This Testbridge does not track webhook deliveries yet',
+      }),
+  ]);
+  return {
+    status: 'connected',
+    connection,
+    installation: installation
+      ? {
+          installationId: installation.installationId,
+          environment: installation.environment,
+          installedAt: installation.installedAt.toISOString(),
+        }
+      : null,
+    mappedProjects,
+    webhooks,
+  };
+}
+
+/**
+ * "Create defect" from the panel: the failed execution of a test covering the issue the panel is
+ * shown on, filed through the calling site's connection.
+ * @throws AppError forbidden (another issue) | conflict (not connected, or defects unavailable)
+ */
+export async function fileDefectFor(
+  deps: Deps,
+  features: ForgeFeatures,
+  invocation: ForgeInvocation,
+  request: { issueIdOrKey: string; runId: string; testId: string },
+): Promise<DefectRef> {
+  const issue = invocation.issue;
+  const asked = request.issueIdOrKey;
+  if (!issue || (asked !== issue.id && asked.toUpperCase() !== issue.key?.toUpperCase())) {
+    throw new AppError('forbidden', 'The panel may only file defects for the issue it is shown on');
+  }
+  const connection = await findSiteConnection(deps, invocation.cloudId);
+  if (!connection) throw new AppError('conflict', 'This site is not connected to Testbridge');
+  if (!features.fileDefect) throw new AppError('conflict', 'Defects are not available here');
+  return features.fileDefect(deps, {
+    connectionId: connection.id,
+    runId: request.runId,
+    testId: request.testId,
+  });
+}

@@ -1,0 +1,321 @@
+import { createTestDeps, type StoreKind } from '@testbridge/backend/testing';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Deps } from '../../../backend/src/deps.ts';
+import { getIssueTests } from '../../../backend/src/results/coverage.ts';
+import { createLinksRepo } from '../../../backend/src/results/links-repo.ts';
+import {
+  createResultsRepo,
+  type ExecutionRow,
+  type LatestRow,
+  type RunRow,
+} from '../../../backend/src/results/repo.ts';
+import type { BenchContext, Section } from './context.ts';
+
+export const COVERAGE_TITLE = 'Coverage per issue (the Tests panel query)';
+
+const TESTS = 100_000;
+const ROUNDS = 10; // executions per test: 1M in all
+const RUNS_PER_ROUND = 10;
+const TESTS_PER_ISSUE = 10;
+const ENVIRONMENTS = ['staging', 'production'];
+const FIX_VERSIONS = ['1.0', '2.0'];
+const WARMUP = 200;
+const QUERIES = 2000;
+const HISTORY = 5;
+const CONNECTION = 'bench-connection';
+
+const testId = (i: number) => `t${String(i).padStart(6, '0')}`;
+const issueId = (i: number) => String(100_000 + i);
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** 100k tests, 1M executions (10 rounds of 10 runs × 10k tests), links, keys and the latest index. */
+async function seed(deps: Deps): Promise<number> {
+  const started = performance.now();
+  const store = deps.store;
+  const repo = createResultsRepo(store.tables);
+  const links = createLinksRepo(store.tables);
+  const now = new Date('2026-06-01T00:00:00.000Z');
+  await store.transaction(async (tx) => {
+    await tx.insert(store.tables.connections).values({
+      id: CONNECTION,
+      name: 'bench',
+      jiraUrl: 'https://bench.example.test',
+      deployment: 'cloud',
+      authType: 'cloud_api_token',
+      status: 'active',
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.insert(store.tables.projectMappings).values({
+      id: 'bench-mapping',
+      toolProjectKey: 'BENCH',
+      toolProjectName: 'bench',
+      connectionId: CONNECTION,
+      jiraProjectId: '10000',
+      jiraProjectKey: 'BEN',
+      createDefects: true,
+      defectIssueTypeId: null,
+      defectIssueTypeName: null,
+      labels: '[]',
+      components: '[]',
+      webhookMode: 'off',
+      createdAt: now,
+      updatedAt: now,
+    });
+  });
+  for (let from = 0; from < TESTS; from += 10_000) {
+    await store.transaction(async (tx) => {
+      const rows = Array.from({ length: 10_000 }, (_, k) => {
+        const i = from + k;
+        return {
+          projectKey: 'BENCH',
+          identity: `name:Bench::test ${i}`,
+          testKey: null,
+          name: `test ${i}`,
+          classname: 'Bench',
+          suite: null,
+        };
+      });
+      let k = from;
+      await repo.upsertTests(tx, rows, now, () => testId(k++));
+      const issues = Array.from(
+        { length: 10_000 / TESTS_PER_ISSUE },
+        (_, j) => from / TESTS_PER_ISSUE + j,
+      );
+      await links.rememberIssueKeys(
+        tx,
+        CONNECTION,
+        issues.map((j) => ({ key: `BEN-${j + 1}`, id: issueId(j) })),
+        now,
+      );
+      await links.replaceLinks(
+        tx,
+        CONNECTION,
+        [],
+        rows.map((_, r) => ({
+          testId: testId(from + r),
+          issueId: issueId(Math.floor((from + r) / TESTS_PER_ISSUE)),
+        })),
+      );
+    });
+  }
+  const slice = TESTS / RUNS_PER_ROUND;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let r = 0; r < RUNS_PER_ROUND; r++) {
+      const at = new Date(now.getTime() + (round * RUNS_PER_ROUND + r) * 60_000);
+      const run: RunRow = {
+        id: `run-${round}-${r}`,
+        projectKey: 'BENCH',
+        name: `round ${round} run ${r}`,
+        createdByKind: 'api_key',
+        createdBy: 'bench',
+        ciSiteId: null,
+        pipelineId: 'bench',
+        buildNumber: round,
+        buildUrl: null,
+        buildDisplayName: null,
+        buildTestInfoFilled: false,
+        environment: ENVIRONMENTS[round % ENVIRONMENTS.length] ?? null,
+        fixVersion: FIX_VERSIONS[Math.floor(round / 5) % FIX_VERSIONS.length] ?? null,
+        revision: null,
+        branch: null,
+        startedAt: at,
+        finishedAt: at,
+        at,
+        files: 1,
+        unknownIssueKeys: '[]',
+        createdAt: at,
+        updatedAt: at,
+      };
+      for (let from = r * slice; from < (r + 1) * slice; from += 10_000) {
+        await store.transaction(async (tx) => {
+          if (from === r * slice) await repo.insertRun(tx, run);
+          const executions: ExecutionRow[] = Array.from({ length: 10_000 }, (_, k) => {
+            const i = from + k;
+            const failed = (i + round) % 7 === 0;
+            return {
+              id: `e${round}-${i}`,
+              runId: run.id,
+              testId: testId(i),
+              status: failed ? 'failed' : 'passed',
+              flaky: false,
+              hadFailure: failed,
+              attempts: 1,
+              durationMs: 12,
+              message: failed ? 'expected true but was false' : null,
+              stack: null,
+              signature: null,
+              at,
+              environment: run.environment,
+              fixVersion: run.fixVersion,
+            };
+          });
+          await repo.upsertExecutions(tx, executions);
+        });
+      }
+    }
+  }
+  // The latest index as imports leave it: the newest execution of each test overall, per
+  // environment and per fix version (advanceLatest only moves forward, so the last round wins).
+  const lastRoundOf = (pick: (round: number) => boolean) => {
+    for (let round = ROUNDS - 1; round >= 0; round--) if (pick(round)) return round;
+    return 0;
+  };
+  const scopes: [LatestRow['scopeKind'], string, number][] = [
+    ['all', '', ROUNDS - 1],
+    ...ENVIRONMENTS.map((env, e): [LatestRow['scopeKind'], string, number] => [
+      'environment',
+      env,
+      lastRoundOf((round) => round % ENVIRONMENTS.length === e),
+    ]),
+    ...FIX_VERSIONS.map((fix, f): [LatestRow['scopeKind'], string, number] => [
+      'fixVersion',
+      fix,
+      lastRoundOf((round) => Math.floor(round / 5) % FIX_VERSIONS.length === f),
+    ]),
+  ];
+  for (let from = 0; from < TESTS; from += 10_000) {
+    await store.transaction(async (tx) => {
+      const latest: LatestRow[] = [];
+      for (let i = from; i < from + 10_000; i++) {
+        for (const [scopeKind, scopeValue, round] of scopes) {
+          const r = Math.floor(i / slice);
+          const at = new Date(now.getTime() + (round * RUNS_PER_ROUND + r) * 60_000);
+          latest.push({
+            testId: testId(i),
+            scopeKind,
+            scopeValue,
+            executionId: `e${round}-${i}`,
+            at,
+          });
+        }
+      }
+      await repo.advanceLatest(tx, latest);
+    });
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** The baseline: the same rows by plain indexed lookups (links → tests → latest → executions). */
+async function plainLookup(deps: Deps, issue: string): Promise<number> {
+  const { db, tables } = deps.store;
+  const {
+    resultTestLinks: l,
+    resultTests: t,
+    resultLatest: x,
+    resultExecutions: e,
+    resultRuns: r,
+  } = tables;
+  const rows = await db
+    .select({ test: t.id, name: t.name, status: e.status, at: e.at, run: r.name })
+    .from(l)
+    .innerJoin(t, eq(t.id, l.testId))
+    .innerJoin(x, eq(x.testId, t.id))
+    .innerJoin(e, eq(e.id, x.executionId))
+    .innerJoin(r, eq(r.id, e.runId))
+    .where(and(eq(l.connectionId, CONNECTION), eq(l.issueId, issue)));
+  const ids = [...new Set(rows.map((row) => row.test))];
+  const history = await db
+    .select({ id: e.id, status: e.status, at: e.at, run: r.name })
+    .from(e)
+    .innerJoin(r, eq(r.id, e.runId))
+    .where(inArray(e.testId, ids))
+    .orderBy(asc(e.testId), desc(e.at))
+    .limit(ids.length * HISTORY);
+  return rows.length + history.length;
+}
+
+async function measure(work: (issue: string) => Promise<unknown>, seedRandom: number) {
+  let state = seedRandom;
+  const nextIssue = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return issueId(state % (TESTS / TESTS_PER_ISSUE));
+  };
+  for (let i = 0; i < WARMUP; i++) await work(nextIssue());
+  const samples: number[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    const issue = nextIssue();
+    const start = process.hrtime.bigint();
+    await work(issue);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return percentiles(samples);
+}
+
+interface StoreResult {
+  store: StoreKind;
+  seedSeconds: number;
+  latest: Percentiles;
+  environment: Percentiles;
+  baseline: Percentiles;
+}
+
+async function benchStore(store: StoreKind): Promise<StoreResult> {
+  const t = await createTestDeps({ store });
+  try {
+    const seedSeconds = await seed(t.deps);
+    const sanity = await getIssueTests(t.deps, {
+      connectionId: CONNECTION,
+      issueIdOrKey: issueId(7),
+      scope: { kind: 'latest' },
+      history: HISTORY,
+    });
+    if (sanity.tests.length !== TESTS_PER_ISSUE || sanity.tests[0]?.history.length !== HISTORY) {
+      throw new Error(`coverage sanity check failed: ${JSON.stringify(sanity).slice(0, 300)}`);
+    }
+    const query = (scope: Parameters<typeof getIssueTests>[1]['scope']) => (issue: string) =>
+      getIssueTests(t.deps, {
+        connectionId: CONNECTION,
+        issueIdOrKey: issue,
+        scope,
+        history: HISTORY,
+      });
+    const baseline = await measure((issue) => plainLookup(t.deps, issue), 17);
+    const latest = await measure(query({ kind: 'latest' }), 17);
+    const environment = await measure(query({ kind: 'environment', environment: 'staging' }), 17);
+    return { store, seedSeconds, latest, environment, baseline };
+  } finally {
+    await t.cleanup();
+  }
+}
+
+const ms = (value: number) => value.toFixed(2);
+
+/** `BENCH_ONLY=coverage`: the Tests panel query against a plain indexed lookup of the same rows. */
+export async function benchCoverage(_ctx: BenchContext): Promise<Section> {
+  const results: StoreResult[] = [];
+  // BENCH_COVERAGE_STORES=sqlite measures one store (seeding PostgreSQL takes ~10 minutes).
+  const only = process.env.BENCH_COVERAGE_STORES?.split(',');
+  const stores = (['sqlite', 'postgres'] as const).filter((s) => !only || only.includes(s));
+  for (const store of stores) results.push(await benchStore(store));
+  const rows = results.flatMap((r) => [
+    `| ${r.store} | \`getIssueTests\`, scope latest | ${ms(r.latest.p50)} | ${ms(r.latest.p99)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${(r.latest.p99 / r.baseline.p99).toFixed(1)}× |`,
+    `| ${r.store} | \`getIssueTests\`, scope environment | ${ms(r.environment.p50)} | ${ms(r.environment.p99)} | ${ms(r.baseline.p50)} | ${ms(r.baseline.p99)} | ${(r.environment.p99 / r.baseline.p99).toFixed(1)}× |`,
+  ]);
+  const markdown = `In-process (no HTTP), one caller, ${QUERIES} queries after ${WARMUP} warm-up ones, each for a
+random issue covered by ${TESTS_PER_ISSUE} tests with ${HISTORY} executions of history each. The store holds
+${TESTS.toLocaleString('en')} tests and ${(TESTS * ROUNDS).toLocaleString('en')} executions (${ROUNDS} per test,
+${ROUNDS * RUNS_PER_ROUND} runs in ${ENVIRONMENTS.length} environments and ${FIX_VERSIONS.length} fix versions), seeded
+through the results repository in bulk. The baseline reads the same rows with plain indexed lookups
+(links → tests → latest → executions → runs in one join, then the history rows by \`(test_id, at)\`)
+and builds nothing. The machine was shared with other work while this ran: compare the ratio,
+not the absolute figures.
+
+| Store | Query | p50 ms | p99 ms | Baseline p50 ms | Baseline p99 ms | p99 / baseline |
+| --- | --- | ---: | ---: | ---: | ---: | ---: |
+${rows.join('\n')}
+
+Seeding took ${results.map((r) => `${r.seedSeconds.toFixed(0)} s on ${r.store}`).join(' and ')}.
+`;
+  return { title: COVERAGE_TITLE, markdown };
+}
