@@ -9,6 +9,7 @@ import { createDefectSender } from './defects/sender.ts';
 import { closeDeps, createDeps, keyFilePath } from './deps.ts';
 import { createDevopsSenders } from './devops/sender.ts';
 import { startForwarder } from './outbox/loop.ts';
+import { createCoveragePropertySender } from './results/coverage-property-sender.ts';
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
 
@@ -71,6 +72,7 @@ async function runServer(config: Config): Promise<void> {
     ...createDevopsSenders(deps),
     createDefectSender(deps),
     createRemoteLinkSender(deps),
+    createCoveragePropertySender(deps),
   ]);
   // Results retention (age and count per test); one replica at a time on PostgreSQL.
   const pruner = startResultsPruner(deps);

@@ -8,10 +8,10 @@ import * as connections from './schema/pg/connections.ts';
 import * as defects from './schema/pg/defects.ts';
 import * as devops from './schema/pg/devops.ts';
 import * as forge from './schema/pg/forge.ts';
+import * as jiraSyncs from './schema/pg/jira-syncs.ts';
 import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
-import * as remoteLinks from './schema/pg/remote-links.ts';
 import * as results from './schema/pg/results.ts';
 
 export const pgSchema = {
@@ -23,6 +23,6 @@ export const pgSchema = {
   ...mappings,
   ...oauth,
   ...outbox,
-  ...remoteLinks,
+  ...jiraSyncs,
   ...results,
 };

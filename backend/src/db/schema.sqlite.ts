@@ -6,10 +6,10 @@ import * as connections from './schema/sqlite/connections.ts';
 import * as defects from './schema/sqlite/defects.ts';
 import * as devops from './schema/sqlite/devops.ts';
 import * as forge from './schema/sqlite/forge.ts';
+import * as jiraSyncs from './schema/sqlite/jira-syncs.ts';
 import * as mappings from './schema/sqlite/mappings.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
 import * as outbox from './schema/sqlite/outbox.ts';
-import * as remoteLinks from './schema/sqlite/remote-links.ts';
 import * as results from './schema/sqlite/results.ts';
 
 export const sqliteSchema = {
@@ -21,6 +21,6 @@ export const sqliteSchema = {
   ...mappings,
   ...oauth,
   ...outbox,
-  ...remoteLinks,
+  ...jiraSyncs,
   ...results,
 };

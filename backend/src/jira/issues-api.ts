@@ -257,3 +257,28 @@ export function addComment(deps: JiraDeps, target: JiraApi, issue: string, text:
     CommentAnswer,
   );
 }
+
+/**
+ * Sets an issue entity property (201 on create, 200 on update, no body); safe to repeat, so
+ * retried. Apps index such properties for JQL (the Forge manifest's `jira:entityProperty`).
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-properties/#api-rest-api-3-issue-issueidorkey-properties-propertykey-put
+ */
+export async function setIssueProperty(
+  deps: JiraDeps,
+  target: JiraApi,
+  issue: string,
+  key: string,
+  value: unknown,
+): Promise<void> {
+  await callJira(
+    deps,
+    target.endpoint,
+    {
+      method: 'PUT',
+      path: `/rest/api/${target.apiVersion}/issue/${encodeURIComponent(issue)}/properties/${encodeURIComponent(key)}`,
+      body: value,
+      idempotent: true,
+    },
+    z.unknown(),
+  );
+}

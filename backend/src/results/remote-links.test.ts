@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainOutbox } from '../outbox/forwarder.ts';
 import { listOutboxItems } from '../outbox/service.ts';
 import { STORE_KINDS } from '../testing/index.ts';
+import { createCoveragePropertySender } from './coverage-property-sender.ts';
 import { createRemoteLinkSender } from './remote-link-sender.ts';
-import { REMOTE_LINK_KIND } from './remote-links.ts';
+import { COVERAGE_PROPERTY_KIND, REMOTE_LINK_KIND } from './remote-links.ts';
 import { type Case, createResultsTestbed } from './testing.ts';
 
 describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
@@ -14,11 +15,15 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
     return acme;
   };
   const drain = () =>
-    drainOutbox(bed.t.deps, [createRemoteLinkSender(bed.t.deps)], { random: () => 0.5 });
-  const pending = async () =>
+    drainOutbox(
+      bed.t.deps,
+      [createRemoteLinkSender(bed.t.deps), createCoveragePropertySender(bed.t.deps)],
+      { random: () => 0.5 },
+    );
+  const pending = async (kind: string = REMOTE_LINK_KIND) =>
     (
       await listOutboxItems(bed.t.deps, {
-        kind: REMOTE_LINK_KIND,
+        kind,
         target: bed.connection.id,
         status: 'pending',
         limit: 100_000,
@@ -33,6 +38,11 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
         .map((link) => [link.globalId ?? '', String((link.object as { title?: unknown }).title)]),
     );
   };
+  /** The coverage property Testbridge keeps on an issue (what JQL searches). */
+  const propertyOn = (key: string) =>
+    site()
+      .issueProperties.get(site().issueKeys.get(key) ?? '')
+      ?.get('testbridge-coverage');
   const checkout = (status: string): Case => ({
     name: 'checkout charges the card',
     status,
@@ -45,7 +55,7 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
   });
   afterAll(async () => bed.t.cleanup());
 
-  it('puts one remote link per test on each requirement, titled with its latest result, updated in place', async () => {
+  it('puts one remote link per test on each requirement and the coverage property on the issue, updated in place', async () => {
     const run = await bed.createRun(bed.tool);
     await bed.uploadOk(bed.tool, run.id, [checkout('failed'), login('passed')]);
     expect(await pending()).toBe(3);
@@ -54,8 +64,10 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
     const rerun = await bed.createRun(bed.tool);
     await bed.uploadOk(bed.tool, rerun.id, [checkout('passed'), login('passed')]);
     expect(await pending()).toBe(3);
+    expect(await pending(COVERAGE_PROPERTY_KIND)).toBe(2);
 
     await drain();
+    expect(propertyOn('TB-5')).toMatchObject({ status: 'OK', total: 2, passed: 2, failed: 0 });
     expect(await pending()).toBe(0);
     expect(Object.values(linksOn('TB-5')).sort()).toEqual([
       'checkout charges the card: PASSED',
@@ -66,7 +78,10 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
     const third = await bed.createRun(bed.tool);
     await bed.uploadOk(bed.tool, third.id, [checkout('failed')]);
     expect(await pending()).toBe(2);
+    expect(await pending(COVERAGE_PROPERTY_KIND)).toBe(2);
     await drain();
+    expect(propertyOn('TB-5')).toMatchObject({ status: 'NOK', total: 2, failed: 1 });
+    expect(propertyOn('TB-6')).toMatchObject({ status: 'NOK', total: 1, failed: 1 });
     expect(Object.values(linksOn('TB-5')).sort()).toEqual([
       'checkout charges the card: FAILED',
       'logs in: PASSED',

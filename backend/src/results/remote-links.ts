@@ -1,11 +1,13 @@
 import type { Db, Store } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
-import { enqueueOutboxItems, newOutboxId } from '../outbox/service.ts';
 import { createExecutionRepo } from './execution-repo.ts';
-import { createRemoteLinksRepo, pairKey, type RemoteLinkSyncRow } from './remote-links-repo.ts';
+import { requestSyncs, SYNC_OUTBOX_KIND } from './jira-syncs.ts';
+import { createJiraSyncsRepo } from './jira-syncs-repo.ts';
 
 /** The outbox kind of a remote-link update (target: the connection; payload: issue and test). */
-export const REMOTE_LINK_KIND = 'jira.remote-link';
+export const REMOTE_LINK_KIND = SYNC_OUTBOX_KIND.remote_link;
+/** The outbox kind of a coverage-property update (target: the connection; payload: the issue). */
+export const COVERAGE_PROPERTY_KIND = SYNC_OUTBOX_KIND.coverage_property;
 
 /** Where people and Jira's remote links find a run. */
 export const runUrlOf = (deps: Pick<Deps, 'config'>, runId: string) =>
@@ -15,10 +17,10 @@ export const runUrlOf = (deps: Pick<Deps, 'config'>, runId: string) =>
 export const remoteLinkGlobalIdOf = (testId: string) => `testbridge:test:${testId}`;
 
 /**
- * Asks for the remote links of `testIds` on every issue they cover to be brought up to date,
- * inside the import's transaction. Coalesced: a pair that already has a pending update only has
- * its version raised (the pending update reads the latest result when it is sent), so however
- * many files and runs arrive, each issue and test has at most one pending update.
+ * Asks, inside the import's transaction, for what Jira shows of `testIds` to be brought up to
+ * date: their remote links on every issue they cover, and those issues' coverage property.
+ * Coalesced (`requestSyncs`): however many files and runs arrive before delivery, each issue and
+ * test has at most one pending remote-link update and each issue one pending property update.
  */
 export async function requestRemoteLinkUpdates(
   store: Pick<Store, 'dialect' | 'tables'>,
@@ -33,50 +35,30 @@ export async function requestRemoteLinkUpdates(
     testIds,
   );
   if (covered.size === 0) return 0;
-  const repo = createRemoteLinksRepo(store.tables);
-  const existing = await repo.findByTests(tx, connectionId, [...covered.keys()]);
-  const rows: RemoteLinkSyncRow[] = [];
-  const items = [];
-  for (const [testId, issueIds] of covered) {
-    for (const issueId of issueIds) {
-      const before = existing.get(pairKey(issueId, testId));
-      let pendingItemId = before?.pendingItemId ?? null;
-      if (pendingItemId === null) {
-        pendingItemId = newOutboxId(now);
-        items.push({ issueId, testId, id: pendingItemId });
-      }
-      rows.push({
-        connectionId,
-        issueId,
-        testId,
-        version: (before?.version ?? 0) + 1,
-        sentVersion: before?.sentVersion ?? 0,
-        pendingItemId,
-        failureReason: before?.failureReason ?? null,
-        updatedAt: now,
-      });
-    }
-  }
-  const ids = await enqueueOutboxItems(
+  const repo = createJiraSyncsRepo(store.tables);
+  const links = [...covered].flatMap(([testId, issueIds]) =>
+    issueIds.map((issueId) => ({ issueId, subject: testId })),
+  );
+  const issues = [...new Set(links.map((link) => link.issueId))];
+  const queued = await requestSyncs(
     store,
     tx,
-    items.map((item) => ({
-      kind: REMOTE_LINK_KIND,
-      target: connectionId,
-      subject: item.testId,
-      dedupeKey: `remote-link:${item.id}`,
-      payload: JSON.stringify({ issueId: item.issueId, testId: item.testId }),
-    })),
+    'remote_link',
+    connectionId,
+    links,
+    await repo.findMany(tx, 'remote_link', connectionId, 'subject', [...covered.keys()]),
     now,
   );
-  // The outbox makes its own ids: record the ones it made.
-  const made = new Map(items.map((item, i) => [item.id, ids[i] ?? item.id]));
-  await repo.upsert(
-    tx,
-    rows.map((row) => ({
-      ...row,
-      pendingItemId: made.get(row.pendingItemId ?? '') ?? row.pendingItemId,
-    })),
+  return (
+    queued +
+    (await requestSyncs(
+      store,
+      tx,
+      'coverage_property',
+      connectionId,
+      issues.map((issueId) => ({ issueId, subject: '' })),
+      await repo.findMany(tx, 'coverage_property', connectionId, 'issueId', issues),
+      now,
+    ))
   );
-  return items.length;
 }

@@ -113,3 +113,21 @@ export const IssueTests = z.object({
   mapping: z.object({ id: z.string(), createDefects: z.boolean() }).nullable(),
 });
 export type IssueTests = z.infer<typeof IssueTests>;
+
+/** The issue property Testbridge keeps on every covered issue, indexed for JQL by the Forge app. */
+export const COVERAGE_PROPERTY_KEY = 'testbridge-coverage';
+
+/**
+ * Its value: the issue's coverage over the latest executions (`issue.property[testbridge-coverage]
+ * .status = NOK`, or the manifest's alias `testCoverage = NOK`). `failed` counts failed and error.
+ */
+export const CoverageProperty = z.object({
+  status: Coverage,
+  total: z.number().int(),
+  passed: z.number().int(),
+  failed: z.number().int(),
+  notRun: z.number().int(),
+  flaky: z.number().int(),
+  lastRunAt: z.iso.datetime().nullable(),
+});
+export type CoverageProperty = z.infer<typeof CoverageProperty>;

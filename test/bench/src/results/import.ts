@@ -1,8 +1,10 @@
 import { createTestDeps, type StoreKind } from '@testbridge/backend/testing';
 import type { Deps } from '../../../../backend/src/deps.ts';
+import { listOutboxItems } from '../../../../backend/src/outbox/service.ts';
 import { importReportFile } from '../../../../backend/src/results/import.ts';
 import { readReport } from '../../../../backend/src/results/junit/read-report.ts';
 import { createLinksRepo } from '../../../../backend/src/results/links-repo.ts';
+import { REMOTE_LINK_KIND } from '../../../../backend/src/results/remote-links.ts';
 import { openReport } from '../../../../backend/src/results/report-source.ts';
 import { createTestRun, type RunCaller } from '../../../../backend/src/results/runs.ts';
 import type { BenchContext, Section } from '../context.ts';
@@ -125,6 +127,17 @@ export async function benchResultsImport(ctx: BenchContext): Promise<Section> {
           `[bench] import ${kind} round ${round}: parser ${parse.perSecond.toFixed(0)}, import ${load.perSecond.toFixed(0)} testcases/s\n`,
         );
       }
+      // Point 8 of the results issue: however many imports, one pending update per issue and test.
+      const pending = (
+        await listOutboxItems(t.deps, {
+          kind: REMOTE_LINK_KIND,
+          status: 'pending',
+          limit: 1_000_000,
+        })
+      ).length;
+      const pairs = counts.cases / 10;
+      if (pending !== pairs)
+        throw new Error(`import bench: ${pending} pending remote-link updates for ${pairs} pairs`);
       const ratio = median(imported) / median(parsed);
       rows.push(
         `| ${kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${median(imported).toFixed(0)} | ${median(parsed).toFixed(0)} | **${ratio.toFixed(2)}** | ${imported.map((v) => v.toFixed(0)).join(', ')} |`,
@@ -136,6 +149,8 @@ export async function benchResultsImport(ctx: BenchContext): Promise<Section> {
   return {
     title: IMPORT_TITLE,
     markdown: `${(bytes.length / 1024 / 1024).toFixed(1)} MB, ${CASES.toLocaleString('en')} test cases over 200 classes (every 20th failing with a 25-frame stack, every 97th an error, every 50th skipped, every 33rd flaky, every 10th naming a requirement, already resolved). In one process, alternating: the parser alone (\`readReport\`: gunzip check, UTF-8, saxes, limits) against the whole import (the same reader, staging in batches of 1,000, the merge transaction with executions, links, the latest index and the remote-link updates it queues). Medians of ${Math.max(ctx.rounds, 3)} rounds after one warm-up import (so every later import updates existing tests).
+
+After the ${Math.max(ctx.rounds, 3) + 1} imports of the file, the outbox holds exactly one pending remote-link update per requirement issue and test (${(CASES / 10).toLocaleString('en')}), not one per import: the run throws otherwise.
 
 | store | import testcases/s | parser alone testcases/s | import ÷ parser | import runs |
 |---|---:|---:|---:|---|

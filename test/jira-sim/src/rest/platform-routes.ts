@@ -9,6 +9,7 @@ import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import type { SimDeps } from '../deps.ts';
 import { createCloudCommentRoutes, createDcCommentRoutes } from './comments.ts';
 import { createCloudIssueLinkRoutes, createDcIssueLinkRoutes } from './issue-links.ts';
+import { createCloudIssuePropertyRoutes, createDcIssuePropertyRoutes } from './issue-properties.ts';
 import { createCloudIssueRoutes, createDcIssueRoutes } from './issues.ts';
 import { createCloudMyPermissionsRoutes, createDcMyPermissionsRoutes } from './my-permissions.ts';
 import { createCloudProjectRoutes, createDcProjectRoutes } from './projects.ts';
@@ -27,6 +28,7 @@ export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   router.route('/', createCloudUserRoutes());
   router.route('/', createCloudMyPermissionsRoutes());
   router.route('/', createCloudRemoteLinkRoutes(deps));
+  router.route('/', createCloudIssuePropertyRoutes());
   router.route('/', createCloudIssueLinkRoutes(deps));
   router.route('/', createCloudTransitionRoutes(deps));
   router.route('/', createCloudCommentRoutes(deps));
@@ -42,6 +44,7 @@ export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   router.route('/', createDcUserRoutes());
   router.route('/', createDcMyPermissionsRoutes());
   router.route('/', createDcRemoteLinkRoutes(deps));
+  router.route('/', createDcIssuePropertyRoutes());
   router.route('/', createDcIssueLinkRoutes(deps));
   router.route('/', createDcTransitionRoutes(deps));
   router.route('/', createDcCommentRoutes(deps));

@@ -17,6 +17,7 @@ export type InstanceContent = Pick<
   | 'issueLinkTypes'
   | 'issueLinks'
   | 'remoteLinks'
+  | 'issueProperties'
   | 'comments'
   | 'nextId'
 >;
@@ -36,6 +37,7 @@ export function createInstanceContent(): InstanceContent {
     issueLinkTypes: new Map(),
     issueLinks: new Map(),
     remoteLinks: new Map(),
+    issueProperties: new Map(),
     comments: new Map(),
     nextId: 10000,
   };

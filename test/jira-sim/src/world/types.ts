@@ -196,6 +196,8 @@ interface InstanceBase {
   issueLinkTypes: Map<string, IssueLinkType>;
   issueLinks: Map<string, IssueLink>;
   remoteLinks: Map<string, RemoteLink>;
+  /** Issue entity properties: issue id → property key → JSON value. */
+  issueProperties: Map<string, Map<string, JsonValue>>;
   comments: Map<string, Comment>;
   /** Next numeric id for anything created at run time (issues, versions, links, comments …). */
   nextId: number;

@@ -169,6 +169,20 @@ CREATE TABLE `forge_installations` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `forge_installations_installation_id_unique` ON `forge_installations` (`installation_id`);--> statement-breakpoint
 CREATE INDEX `forge_installations_cloud_idx` ON `forge_installations` (`cloud_id`);--> statement-breakpoint
+CREATE TABLE `jira_syncs` (
+	`kind` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`issue_id` text NOT NULL,
+	`subject` text NOT NULL,
+	`version` integer NOT NULL,
+	`sent_version` integer DEFAULT 0 NOT NULL,
+	`pending_item_id` text,
+	`failure_reason` text,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`kind`, `connection_id`, `issue_id`, `subject`)
+);
+--> statement-breakpoint
+CREATE INDEX `jira_syncs_subject_idx` ON `jira_syncs` (`kind`,`connection_id`,`subject`);--> statement-breakpoint
 CREATE TABLE `project_mappings` (
 	`id` text PRIMARY KEY NOT NULL,
 	`tool_project_key` text NOT NULL,
@@ -251,19 +265,6 @@ CREATE TABLE `outbox_items` (
 CREATE UNIQUE INDEX `outbox_items_dedupe_idx` ON `outbox_items` (`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `outbox_items_due_idx` ON `outbox_items` (`status`,`next_attempt_at`,`id`);--> statement-breakpoint
 CREATE INDEX `outbox_items_subject_idx` ON `outbox_items` (`target`,`subject`,`created_at`);--> statement-breakpoint
-CREATE TABLE `remote_link_syncs` (
-	`connection_id` text NOT NULL,
-	`issue_id` text NOT NULL,
-	`test_id` text NOT NULL,
-	`version` integer NOT NULL,
-	`sent_version` integer DEFAULT 0 NOT NULL,
-	`pending_item_id` text,
-	`failure_reason` text,
-	`updated_at` integer NOT NULL,
-	PRIMARY KEY(`connection_id`, `issue_id`, `test_id`)
-);
---> statement-breakpoint
-CREATE INDEX `remote_link_syncs_test_idx` ON `remote_link_syncs` (`test_id`);--> statement-breakpoint
 CREATE TABLE `result_executions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`run_id` text NOT NULL,

@@ -152,6 +152,19 @@ CREATE TABLE "forge_installations" (
 	CONSTRAINT "forge_installations_installation_id_unique" UNIQUE("installation_id")
 );
 --> statement-breakpoint
+CREATE TABLE "jira_syncs" (
+	"kind" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"issue_id" text NOT NULL,
+	"subject" text NOT NULL,
+	"version" integer NOT NULL,
+	"sent_version" integer DEFAULT 0 NOT NULL,
+	"pending_item_id" text,
+	"failure_reason" text,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "jira_syncs_kind_connection_id_issue_id_subject_pk" PRIMARY KEY("kind","connection_id","issue_id","subject")
+);
+--> statement-breakpoint
 CREATE TABLE "project_mappings" (
 	"id" text PRIMARY KEY NOT NULL,
 	"tool_project_key" text NOT NULL,
@@ -224,18 +237,6 @@ CREATE TABLE "outbox_items" (
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
 	"settled_at" timestamp with time zone
-);
---> statement-breakpoint
-CREATE TABLE "remote_link_syncs" (
-	"connection_id" text NOT NULL,
-	"issue_id" text NOT NULL,
-	"test_id" text NOT NULL,
-	"version" integer NOT NULL,
-	"sent_version" integer DEFAULT 0 NOT NULL,
-	"pending_item_id" text,
-	"failure_reason" text,
-	"updated_at" timestamp with time zone NOT NULL,
-	CONSTRAINT "remote_link_syncs_connection_id_issue_id_test_id_pk" PRIMARY KEY("connection_id","issue_id","test_id")
 );
 --> statement-breakpoint
 CREATE TABLE "result_executions" (
@@ -347,13 +348,13 @@ CREATE INDEX "devops_ci_credentials_site_idx" ON "devops_ci_credentials" USING b
 CREATE INDEX "devops_ci_tokens_expiry_idx" ON "devops_ci_tokens" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "devops_environment_rules_site_idx" ON "devops_environment_rules" USING btree ("site_id","position");--> statement-breakpoint
 CREATE INDEX "forge_installations_cloud_idx" ON "forge_installations" USING btree ("cloud_id");--> statement-breakpoint
+CREATE INDEX "jira_syncs_subject_idx" ON "jira_syncs" USING btree ("kind","connection_id","subject");--> statement-breakpoint
 CREATE INDEX "project_mappings_connection_idx" ON "project_mappings" USING btree ("connection_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
 CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at","id");--> statement-breakpoint
 CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");--> statement-breakpoint
-CREATE INDEX "remote_link_syncs_test_idx" ON "remote_link_syncs" USING btree ("test_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "result_executions_run_test_idx" ON "result_executions" USING btree ("run_id","test_id");--> statement-breakpoint
 CREATE INDEX "result_executions_test_at_idx" ON "result_executions" USING btree ("test_id","at");--> statement-breakpoint
 CREATE INDEX "result_executions_test_env_idx" ON "result_executions" USING btree ("test_id","environment","at");--> statement-breakpoint
