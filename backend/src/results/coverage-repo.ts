@@ -1,6 +1,101 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
+/** The panel's reads, prepared once per connection object (see `createCoverageRepo`). */
+const preparedOf = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+/**
+ * The statements behind every panel render, keyed by the issue alone so they can be prepared
+ * once: building drizzle queries cost more than running them (a profile of the coverage bench:
+ * about half of each read went to query building and statement preparation).
+ */
+function prepare(db: Db, tables: Tables) {
+  const { resultTestLinks: links, resultTests: tests, resultLatest: latest } = tables;
+  const { resultExecutions: executions, resultRuns: runs, resultIssueKeys: keys } = tables;
+  const view = {
+    id: executions.id,
+    testId: executions.testId,
+    runId: executions.runId,
+    status: executions.status,
+    flaky: executions.flaky,
+    durationMs: executions.durationMs,
+    message: executions.message,
+    at: executions.at,
+    environment: executions.environment,
+    fixVersion: executions.fixVersion,
+    runName: runs.name,
+    pipelineId: runs.pipelineId,
+    buildNumber: runs.buildNumber,
+    buildUrl: runs.buildUrl,
+    buildDisplayName: runs.buildDisplayName,
+  };
+  const onIssue = and(
+    eq(links.connectionId, sql.placeholder('connectionId')),
+    eq(links.issueId, sql.placeholder('issueId')),
+  );
+  const linked = db.select({ id: links.testId }).from(links).where(onIssue);
+  const history = (name: string, scope?: 'environment' | 'fixVersion') => {
+    const conditions: SQL[] = [inArray(executions.testId, linked)];
+    if (scope) conditions.push(eq(executions[scope], sql.placeholder('value')));
+    const ranked = db
+      .select({
+        id: executions.id,
+        rank: sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
+          'rank',
+        ),
+      })
+      .from(executions)
+      .where(and(...conditions))
+      .as('ranked');
+    return db
+      .select(view)
+      .from(ranked)
+      .innerJoin(executions, eq(executions.id, ranked.id))
+      .innerJoin(runs, eq(runs.id, executions.runId))
+      .where(sql`${ranked.rank} <= ${sql.placeholder('limit')}`)
+      .orderBy(asc(executions.testId), desc(executions.at), desc(executions.id))
+      .prepare(name);
+  };
+  return {
+    latestKey: db
+      .select({ key: keys.issueKey })
+      .from(keys)
+      .where(
+        and(
+          eq(keys.connectionId, sql.placeholder('connectionId')),
+          eq(keys.issueId, sql.placeholder('issueId')),
+        ),
+      )
+      .orderBy(desc(keys.updatedAt), desc(keys.issueKey))
+      .limit(1)
+      .prepare('coverage_latest_key'),
+    // Each linked test with every latest row it has (none when it never ran).
+    covering: db
+      .select({
+        test: {
+          id: tests.id,
+          projectKey: tests.projectKey,
+          testKey: tests.testKey,
+          name: tests.name,
+          classname: tests.classname,
+        },
+        scopeKind: latest.scopeKind,
+        scopeValue: latest.scopeValue,
+        ...view,
+      })
+      .from(links)
+      .innerJoin(tests, eq(tests.id, links.testId))
+      .leftJoin(latest, eq(latest.testId, links.testId))
+      .leftJoin(executions, eq(executions.id, latest.executionId))
+      .leftJoin(runs, eq(runs.id, executions.runId))
+      .where(onIssue)
+      .prepare('coverage_covering'),
+    historyAll: history('coverage_history_all'),
+    historyEnvironment: history('coverage_history_environment', 'environment'),
+    historyFixVersion: history('coverage_history_fix_version', 'fixVersion'),
+  };
+}
+
 /** Which executions a coverage read counts (shared CoverageScope, as the store sees it). */
 export type ScopeFilter =
   | { kind: 'all' }
@@ -12,7 +107,6 @@ export function createCoverageRepo(tables: Tables) {
   const tests = tables.resultTests;
   const executions = tables.resultExecutions;
   const runs = tables.resultRuns;
-  const latest = tables.resultLatest;
   const executionView = {
     id: executions.id,
     testId: executions.testId,
@@ -30,7 +124,53 @@ export function createCoverageRepo(tables: Tables) {
     buildUrl: runs.buildUrl,
     buildDisplayName: runs.buildDisplayName,
   };
+  const prepared = (db: Db) => {
+    let statements = preparedOf.get(db);
+    if (!statements) {
+      statements = prepare(db, tables);
+      preparedOf.set(db, statements);
+    }
+    return statements;
+  };
   return {
+    /** The issue's newest known key, or null. */
+    async findLatestKey(db: Db, connectionId: string, issueId: string): Promise<string | null> {
+      const rows = await prepared(db).latestKey.execute({ connectionId, issueId });
+      return rows[0]?.key ?? null;
+    },
+    /**
+     * The tests linked to an issue, each with all its latest rows (one row per scope it has run
+     * in, or one row of nulls when it never ran).
+     */
+    async findCovering(db: Db, connectionId: string, issueId: string) {
+      return prepared(db).covering.execute({ connectionId, issueId });
+    },
+    /** The last `limit` executions in the scope of each test linked to the issue, newest first. */
+    async findIssueHistories(
+      db: Db,
+      connectionId: string,
+      issueId: string,
+      scope: ScopeFilter,
+      limit: number,
+    ): Promise<ExecutionViewRow[]> {
+      if (limit === 0) return [];
+      const statements = prepared(db);
+      if (scope.kind === 'environment')
+        return statements.historyEnvironment.execute({
+          connectionId,
+          issueId,
+          value: scope.value,
+          limit,
+        });
+      if (scope.kind === 'fixVersion')
+        return statements.historyFixVersion.execute({
+          connectionId,
+          issueId,
+          value: scope.value,
+          limit,
+        });
+      return statements.historyAll.execute({ connectionId, issueId, limit });
+    },
     async findTests(db: Db, ids: readonly string[]) {
       if (ids.length === 0) return [];
       return db
@@ -43,43 +183,6 @@ export function createCoverageRepo(tables: Tables) {
         })
         .from(tests)
         .where(inArray(tests.id, [...ids]));
-    },
-    /** Every latest row of the tests (all scopes), with its execution and run. */
-    async findLatest(db: Db, testIds: readonly string[]) {
-      if (testIds.length === 0) return [];
-      return db
-        .select({ scopeKind: latest.scopeKind, scopeValue: latest.scopeValue, ...executionView })
-        .from(latest)
-        .innerJoin(executions, eq(executions.id, latest.executionId))
-        .innerJoin(runs, eq(runs.id, executions.runId))
-        .where(inArray(latest.testId, [...testIds]));
-    },
-    /**
-     * The last `limit` executions of each test in the scope, by test, newest first: one query
-     * (a row number per test over the `(test_id[, scope], at)` index), not one per test.
-     */
-    async findHistories(db: Db, testIds: readonly string[], scope: ScopeFilter, limit: number) {
-      if (testIds.length === 0 || limit === 0) return [];
-      const conditions: SQL[] = [inArray(executions.testId, [...testIds])];
-      if (scope.kind === 'environment') conditions.push(eq(executions.environment, scope.value));
-      if (scope.kind === 'fixVersion') conditions.push(eq(executions.fixVersion, scope.value));
-      const ranked = db
-        .select({
-          id: executions.id,
-          rank: sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
-            'rank',
-          ),
-        })
-        .from(executions)
-        .where(and(...conditions))
-        .as('ranked');
-      return db
-        .select(executionView)
-        .from(ranked)
-        .innerJoin(executions, eq(executions.id, ranked.id))
-        .innerJoin(runs, eq(runs.id, executions.runId))
-        .where(sql`${ranked.rank} <= ${limit}`)
-        .orderBy(asc(executions.testId), desc(executions.at), desc(executions.id));
     },
     /** The last `limit` executions of one test in the scope, newest first. */
     async findHistory(db: Db, testId: string, scope: ScopeFilter, limit: number) {
@@ -98,4 +201,7 @@ export function createCoverageRepo(tables: Tables) {
 }
 
 export type CoverageRepo = ReturnType<typeof createCoverageRepo>;
-export type ExecutionViewRow = Awaited<ReturnType<CoverageRepo['findHistory']>>[number];
+export type CoveringRow = Awaited<ReturnType<CoverageRepo['findCovering']>>[number];
+export type ExecutionViewRow = Awaited<
+  ReturnType<ReturnType<typeof prepare>['historyAll']['execute']>
+>[number];

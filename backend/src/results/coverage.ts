@@ -15,7 +15,12 @@ import type { Deps } from '../deps.ts';
 import { getIssueIdentity } from '../jira/issue-lookup.ts';
 import { findMappingOfJiraProject } from '../mappings/service.ts';
 import { jiraTargetFor } from '../tool-api/endpoint.ts';
-import { createCoverageRepo, type ExecutionViewRow, type ScopeFilter } from './coverage-repo.ts';
+import {
+  type CoveringRow,
+  createCoverageRepo,
+  type ExecutionViewRow,
+  type ScopeFilter,
+} from './coverage-repo.ts';
 import { createLinksRepo } from './links-repo.ts';
 
 export type CoverageDeps = Pick<
@@ -42,16 +47,23 @@ export interface IssueTestsRequest {
 
 const ISSUE_ID = /^\d+$/;
 
+/** A covering row of a test that has run in the scope it names (the left joins found a row). */
+type LatestRow = ExecutionViewRow & {
+  scopeKind: NonNullable<CoveringRow['scopeKind']>;
+  scopeValue: string;
+};
+
 /** The issue's id and best known key: from stored links and keys, else one Jira lookup. */
 async function resolveIssue(deps: CoverageDeps, connectionId: string, idOrKey: string) {
   const links = createLinksRepo(deps.store.tables);
+  const coverage = createCoverageRepo(deps.store.tables);
+  const db = deps.store.db;
   if (ISSUE_ID.test(idOrKey)) {
-    return { id: idOrKey, key: await links.findLatestKey(deps.store.db, connectionId, idOrKey) };
+    return { id: idOrKey, key: await coverage.findLatestKey(db, connectionId, idOrKey) };
   }
   const key = idOrKey.toUpperCase();
-  const known = (await links.findIssueIds(deps.store.db, connectionId, [key])).get(key);
-  if (known)
-    return { id: known, key: await links.findLatestKey(deps.store.db, connectionId, known) };
+  const known = (await links.findIssueIds(db, connectionId, [key])).get(key);
+  if (known) return { id: known, key: await coverage.findLatestKey(db, connectionId, known) };
   const target = await jiraTargetFor(deps, connectionId, undefined, 'read');
   const issue = await getIssueIdentity(deps, target, key);
   const learned = [{ key, id: issue.id }];
@@ -113,27 +125,34 @@ export async function getIssueTests(
   const issue = await resolveIssue(deps, connectionId, request.issueIdOrKey);
   const db = deps.store.db;
   const repo = createCoverageRepo(deps.store.tables);
-  const testIds = await createLinksRepo(deps.store.tables).linkedTestIds(
-    db,
-    connectionId,
-    issue.id,
-  );
-  // No tests: make sure the connection exists (a mistyped id is a 404, not UNCOVERED).
-  if (testIds.length === 0) await getConnection(deps, connectionId);
   const filter = filterOf(scope);
-  const [tests, latestRows, histories] = await Promise.all([
-    repo.findTests(db, testIds),
-    repo.findLatest(db, testIds),
-    repo.findHistories(db, testIds, filter, request.history),
+  const [coveringRows, histories] = await Promise.all([
+    repo.findCovering(db, connectionId, issue.id),
+    repo.findIssueHistories(db, connectionId, issue.id, filter, request.history),
   ]);
+  // No tests: make sure the connection exists (a mistyped id is a 404, not UNCOVERED).
+  if (coveringRows.length === 0) await getConnection(deps, connectionId);
+  const rowsOf = new Map<string, CoveringRow[]>();
+  const testsById = new Map<string, CoveringRow['test']>();
+  for (const row of coveringRows) {
+    testsById.set(row.test.id, row.test);
+    const rows = rowsOf.get(row.test.id) ?? [];
+    if (row.scopeKind !== null) rows.push(row);
+    rowsOf.set(row.test.id, rows);
+  }
+  const testIds = [...testsById.keys()];
   const historyOf = new Map<string, ExecutionViewRow[]>();
-  for (const row of histories)
-    historyOf.set(row.testId, [...(historyOf.get(row.testId) ?? []), row]);
-  const defectsOf = deps.openDefectsOf ? await deps.openDefectsOf(testIds) : new Map();
+  for (const row of histories) {
+    const rows = historyOf.get(row.testId);
+    if (rows) rows.push(row);
+    else historyOf.set(row.testId, [row]);
+  }
+  const defectsOf =
+    deps.openDefectsOf && testIds.length > 0 ? await deps.openDefectsOf(testIds) : new Map();
   const environments = new Set<string>();
   const fixVersions = new Set<string>();
-  const covering: CoveringTest[] = tests.map((test) => {
-    const rows = latestRows.filter((row) => row.testId === test.id);
+  const covering: CoveringTest[] = [...testsById.values()].map((test) => {
+    const rows = (rowsOf.get(test.id) ?? []) as LatestRow[];
     const inScope = rows.find(
       (row) =>
         row.scopeKind === filter.kind && (filter.kind === 'all' || row.scopeValue === filter.value),

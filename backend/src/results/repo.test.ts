@@ -154,17 +154,36 @@ describe.each(STORE_KINDS)('results repos on %s', (kind) => {
     });
     const found = await repo().findExecutions(store.db, late.id, [testId]);
     expect(found).toEqual([{ ...lateExec, status: 'passed', flaky: true }]);
-    const latest = await createCoverageRepo(store.tables).findLatest(store.db, [testId]);
-    expect(latest.map((row) => [row.id, row.status, row.runName])).toEqual([
-      [lateExec.id, 'passed', 'run'],
+    await store.transaction((tx) =>
+      createLinksRepo(store.tables).replaceLinks(tx, 'c1', [], [{ testId, issueId: '10001' }]),
+    );
+    const coverage = createCoverageRepo(store.tables);
+    const latest = await coverage.findCovering(store.db, 'c1', '10001');
+    expect(latest.map((row) => [row.test.id, row.id, row.status, row.runName])).toEqual([
+      [testId, lateExec.id, 'passed', 'run'],
     ]);
-    const history = await createCoverageRepo(store.tables).findHistory(
+    const history = await coverage.findIssueHistories(
       store.db,
-      testId,
+      'c1',
+      '10001',
       { kind: 'environment', value: 'e' },
       5,
     );
     expect(history.map((row) => row.id)).toEqual([lateExec.id, earlyExec.id]);
+    expect(
+      await coverage.findIssueHistories(
+        store.db,
+        'c1',
+        '10001',
+        { kind: 'environment', value: 'x' },
+        5,
+      ),
+    ).toEqual([]);
+    expect(
+      (await coverage.findIssueHistories(store.db, 'c1', '10001', { kind: 'all' }, 1)).map(
+        (row) => row.id,
+      ),
+    ).toEqual([lateExec.id]);
     expect(await repo().countRun(store.db, late.id)).toEqual([
       { status: 'passed', flaky: true, count: 1 },
     ]);

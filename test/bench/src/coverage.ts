@@ -1,5 +1,5 @@
 import { createTestDeps, type StoreKind } from '@testbridge/backend/testing';
-import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Deps } from '../../../backend/src/deps.ts';
 import { getIssueTests } from '../../../backend/src/results/coverage.ts';
 import { createLinksRepo } from '../../../backend/src/results/links-repo.ts';
@@ -21,8 +21,8 @@ const ENVIRONMENTS = ['staging', 'production'];
 const FIX_VERSIONS = ['1.0', '2.0'];
 const WARMUP = 200;
 const QUERIES = 2000;
-const HISTORY = 5;
-const CONNECTION = 'bench-connection';
+export const HISTORY = 5;
+export const CONNECTION = 'bench-connection';
 
 const testId = (i: number) => `t${String(i).padStart(6, '0')}`;
 const issueId = (i: number) => String(100_000 + i);
@@ -38,8 +38,58 @@ function percentiles(samples: number[]): Percentiles {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
+/** Run `r` of round `round` (100 runs: 10 rounds of 10, a minute apart). */
+function benchRun(now: Date, round: number, r: number): RunRow {
+  const at = new Date(now.getTime() + (round * RUNS_PER_ROUND + r) * 60_000);
+  return {
+    id: `run-${round}-${r}`,
+    projectKey: 'BENCH',
+    name: `round ${round} run ${r}`,
+    createdByKind: 'api_key',
+    createdBy: 'bench',
+    ciSiteId: null,
+    pipelineId: 'bench',
+    buildNumber: round,
+    buildUrl: null,
+    buildDisplayName: null,
+    buildTestInfoFilled: false,
+    environment: ENVIRONMENTS[round % ENVIRONMENTS.length] ?? null,
+    fixVersion: FIX_VERSIONS[Math.floor(round / 5) % FIX_VERSIONS.length] ?? null,
+    revision: null,
+    branch: null,
+    startedAt: at,
+    finishedAt: at,
+    at,
+    files: 1,
+    unknownIssueKeys: '[]',
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The latest index as imports leave it: each scope's newest round (the last round wins). */
+function latestScopes(): [LatestRow['scopeKind'], string, number][] {
+  const lastRoundOf = (pick: (round: number) => boolean) => {
+    for (let round = ROUNDS - 1; round >= 0; round--) if (pick(round)) return round;
+    return 0;
+  };
+  return [
+    ['all', '', ROUNDS - 1],
+    ...ENVIRONMENTS.map((env, e): [LatestRow['scopeKind'], string, number] => [
+      'environment',
+      env,
+      lastRoundOf((round) => round % ENVIRONMENTS.length === e),
+    ]),
+    ...FIX_VERSIONS.map((fix, f): [LatestRow['scopeKind'], string, number] => [
+      'fixVersion',
+      fix,
+      lastRoundOf((round) => Math.floor(round / 5) % FIX_VERSIONS.length === f),
+    ]),
+  ];
+}
+
 /** 100k tests, 1M executions (10 rounds of 10 runs × 10k tests), links, keys and the latest index. */
-async function seed(deps: Deps): Promise<number> {
+export async function seed(deps: Deps): Promise<number> {
   const started = performance.now();
   const store = deps.store;
   const repo = createResultsRepo(store.tables);
@@ -73,6 +123,10 @@ async function seed(deps: Deps): Promise<number> {
       updatedAt: now,
     });
   });
+  if (store.dialect === 'postgres') {
+    await seedPostgresRows(deps, now);
+    return (performance.now() - started) / 1000;
+  }
   for (let from = 0; from < TESTS; from += 10_000) {
     await store.transaction(async (tx) => {
       const rows = Array.from({ length: 10_000 }, (_, k) => {
@@ -112,31 +166,8 @@ async function seed(deps: Deps): Promise<number> {
   const slice = TESTS / RUNS_PER_ROUND;
   for (let round = 0; round < ROUNDS; round++) {
     for (let r = 0; r < RUNS_PER_ROUND; r++) {
-      const at = new Date(now.getTime() + (round * RUNS_PER_ROUND + r) * 60_000);
-      const run: RunRow = {
-        id: `run-${round}-${r}`,
-        projectKey: 'BENCH',
-        name: `round ${round} run ${r}`,
-        createdByKind: 'api_key',
-        createdBy: 'bench',
-        ciSiteId: null,
-        pipelineId: 'bench',
-        buildNumber: round,
-        buildUrl: null,
-        buildDisplayName: null,
-        buildTestInfoFilled: false,
-        environment: ENVIRONMENTS[round % ENVIRONMENTS.length] ?? null,
-        fixVersion: FIX_VERSIONS[Math.floor(round / 5) % FIX_VERSIONS.length] ?? null,
-        revision: null,
-        branch: null,
-        startedAt: at,
-        finishedAt: at,
-        at,
-        files: 1,
-        unknownIssueKeys: '[]',
-        createdAt: at,
-        updatedAt: at,
-      };
+      const run = benchRun(now, round, r);
+      const at = run.at;
       for (let from = r * slice; from < (r + 1) * slice; from += 10_000) {
         await store.transaction(async (tx) => {
           if (from === r * slice) await repo.insertRun(tx, run);
@@ -167,23 +198,7 @@ async function seed(deps: Deps): Promise<number> {
   }
   // The latest index as imports leave it: the newest execution of each test overall, per
   // environment and per fix version (advanceLatest only moves forward, so the last round wins).
-  const lastRoundOf = (pick: (round: number) => boolean) => {
-    for (let round = ROUNDS - 1; round >= 0; round--) if (pick(round)) return round;
-    return 0;
-  };
-  const scopes: [LatestRow['scopeKind'], string, number][] = [
-    ['all', '', ROUNDS - 1],
-    ...ENVIRONMENTS.map((env, e): [LatestRow['scopeKind'], string, number] => [
-      'environment',
-      env,
-      lastRoundOf((round) => round % ENVIRONMENTS.length === e),
-    ]),
-    ...FIX_VERSIONS.map((fix, f): [LatestRow['scopeKind'], string, number] => [
-      'fixVersion',
-      fix,
-      lastRoundOf((round) => Math.floor(round / 5) % FIX_VERSIONS.length === f),
-    ]),
-  ];
+  const scopes = latestScopes();
   for (let from = 0; from < TESTS; from += 10_000) {
     await store.transaction(async (tx) => {
       const latest: LatestRow[] = [];
@@ -206,8 +221,73 @@ async function seed(deps: Deps): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
+/**
+ * The same rows as the repository path below, generated by PostgreSQL itself: inserting 1.5M
+ * rows through the repository takes 10–20 minutes there, this about a minute. Runs still go
+ * through the repository.
+ */
+async function seedPostgresRows(deps: Deps, now: Date): Promise<void> {
+  const store = deps.store;
+  const repo = createResultsRepo(store.tables);
+  const minute = (expression: string) =>
+    sql.raw(`(${timestamptzOf(now)} + (${expression}) * interval '1 minute')`);
+  await store.transaction(async (tx) => {
+    await store.execute(
+      tx,
+      sql`insert into result_tests (id, project_key, identity, test_key, name, classname, suite, created_at, updated_at)
+        select 't' || lpad(i::text, 6, '0'), 'BENCH', 'name:Bench::test ' || i, null, 'test ' || i, 'Bench', null, ${now}, ${now}
+        from generate_series(0, ${TESTS - 1}) as i`,
+    );
+    await store.execute(
+      tx,
+      sql`insert into result_issue_keys (connection_id, issue_key, issue_id, updated_at)
+        select ${CONNECTION}, 'BEN-' || (j + 1), (100000 + j)::text, ${now}
+        from generate_series(0, ${TESTS / TESTS_PER_ISSUE - 1}) as j`,
+    );
+    await store.execute(
+      tx,
+      sql`insert into result_test_links (test_id, connection_id, issue_id)
+        select 't' || lpad(i::text, 6, '0'), ${CONNECTION}, (100000 + i / ${TESTS_PER_ISSUE})::text
+        from generate_series(0, ${TESTS - 1}) as i`,
+    );
+  });
+  const slice = TESTS / RUNS_PER_ROUND;
+  for (let round = 0; round < ROUNDS; round++) {
+    await store.transaction(async (tx) => {
+      for (let r = 0; r < RUNS_PER_ROUND; r++) await repo.insertRun(tx, benchRun(now, round, r));
+      await store.execute(
+        tx,
+        sql`insert into result_executions (id, run_id, test_id, status, flaky, had_failure, attempts, duration_ms, message, stack, signature, at, environment, fix_version)
+          select 'e' || ${round} || '-' || i, 'run-' || ${round} || '-' || (i / ${slice}),
+            't' || lpad(i::text, 6, '0'),
+            case when (i + ${round}) % 7 = 0 then 'failed' else 'passed' end, false,
+            (i + ${round}) % 7 = 0, 1, 12,
+            case when (i + ${round}) % 7 = 0 then 'expected true but was false' end, null, null,
+            ${minute(`${round * RUNS_PER_ROUND} + i / ${slice}`)},
+            ${ENVIRONMENTS[round % ENVIRONMENTS.length] ?? null},
+            ${FIX_VERSIONS[Math.floor(round / 5) % FIX_VERSIONS.length] ?? null}
+          from generate_series(0, ${TESTS - 1}) as i`,
+      );
+    });
+  }
+  await store.transaction(async (tx) => {
+    for (const [scopeKind, scopeValue, round] of latestScopes()) {
+      await store.execute(
+        tx,
+        sql`insert into result_latest (test_id, scope_kind, scope_value, execution_id, at)
+          select 't' || lpad(i::text, 6, '0'), ${scopeKind}, ${scopeValue}, 'e' || ${round} || '-' || i,
+            ${minute(`${round * RUNS_PER_ROUND} + i / ${slice}`)}
+          from generate_series(0, ${TESTS - 1}) as i`,
+      );
+    }
+  });
+  await store.execute(store.db, sql`analyze`);
+}
+
+const timestamptzOf = (at: Date) => `timestamptz '${at.toISOString()}'`;
+
 /** The baseline: the same rows by plain indexed lookups (links → tests → latest → executions). */
-async function plainLookup(deps: Deps, issue: string): Promise<number> {
+export async function plainLookup(deps: Deps, issue: string): Promise<number> {
   const { db, tables } = deps.store;
   const {
     resultTestLinks: l,
@@ -235,7 +315,7 @@ async function plainLookup(deps: Deps, issue: string): Promise<number> {
   return rows.length + history.length;
 }
 
-async function measure(work: (issue: string) => Promise<unknown>, seedRandom: number) {
+export async function measure(work: (issue: string) => Promise<unknown>, seedRandom: number) {
   let state = seedRandom;
   const nextIssue = () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -270,7 +350,12 @@ async function benchStore(store: StoreKind): Promise<StoreResult> {
       scope: { kind: 'latest' },
       history: HISTORY,
     });
-    if (sanity.tests.length !== TESTS_PER_ISSUE || sanity.tests[0]?.history.length !== HISTORY) {
+    if (
+      sanity.tests.length !== TESTS_PER_ISSUE ||
+      sanity.tests[0]?.history.length !== HISTORY ||
+      sanity.tests[0]?.latest?.runName !== `round ${ROUNDS - 1} run 0` ||
+      sanity.tests[0]?.byEnvironment.length !== ENVIRONMENTS.length
+    ) {
       throw new Error(`coverage sanity check failed: ${JSON.stringify(sanity).slice(0, 300)}`);
     }
     const query = (scope: Parameters<typeof getIssueTests>[1]['scope']) => (issue: string) =>
