@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createContext, type Section } from './context.ts';
 import { benchCoverage, COVERAGE_TITLE } from './coverage.ts';
@@ -53,19 +53,28 @@ async function main(): Promise<void> {
   const parts = partsToRun(process.env.BENCH_ONLY);
   ensureWrk();
   const sections: Section[] = [];
-  if (parts.has('healthz')) sections.push(await benchHealthz(ctx));
+  // Each section notes the machine's 1-minute load average as it ended: other work on a 2-core
+  // machine moves the figures (the ratios less than the absolute ones).
+  const load = new Map<string, number>();
+  const push = (...done: Section[]) => {
+    for (const section of done) {
+      load.set(section.title, loadavg()[0] ?? 0);
+      sections.push(section);
+    }
+  };
+  if (parts.has('healthz')) push(await benchHealthz(ctx));
   if (parts.has('devops-single') || parts.has('devops-batch')) {
-    sections.push(
+    push(
       ...(await benchDevopsIngest(ctx, {
         single: parts.has('devops-single'),
         batch: parts.has('devops-batch'),
       })),
     );
   }
-  if (parts.has('devops-drain')) sections.push(await benchDevopsDrain(ctx));
-  if (parts.has('jql')) sections.push(await benchJqlSearch(ctx));
-  if (parts.has('coverage')) sections.push(await benchCoverage(ctx));
-  if (parts.has('import')) sections.push(await benchResultsImport(ctx));
+  if (parts.has('devops-drain')) push(await benchDevopsDrain(ctx));
+  if (parts.has('jql')) push(await benchJqlSearch(ctx));
+  if (parts.has('coverage')) push(await benchCoverage(ctx));
+  if (parts.has('import')) push(await benchResultsImport(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,
@@ -78,7 +87,10 @@ async function main(): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
   const measured = `${today} at commit \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}`;
   const file = join(ctx.repoRoot, 'docs', 'benchmarks.md');
-  const fresh: DatedSection[] = sections.map((section) => ({ ...section, measured }));
+  const fresh: DatedSection[] = sections.map((section) => ({
+    ...section,
+    measured: `${measured}, load average ${(load.get(section.title) ?? 0).toFixed(1)} as it ended`,
+  }));
   const merged = mergeSections(ORDER, fresh, parts.size === PARTS.length ? [] : readSections(file));
   const report = `# Benchmarks
 
