@@ -67,6 +67,25 @@ export function cpuMillis(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux we run on. */
 const CLOCK_TICKS = 100;
 
+/**
+ * Waits until these servers are idle (together under 5% of a CPU over a second; at most
+ * `maxSeconds`), so one measurement does not pay for another's leftovers: a backend whose
+ * forwarder is still delivering the last run's backlog to a simulator takes CPU from the next run.
+ * Resolves to the seconds waited.
+ */
+export async function settle(servers: readonly Server[], maxSeconds = 180): Promise<number> {
+  const started = Date.now();
+  const total = () => servers.reduce((sum, server) => sum + (cpuMillis(server.pid) || 0), 0);
+  let before = total();
+  while (Date.now() - started < maxSeconds * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const now = total();
+    if (now - before < 50) break;
+    before = now;
+  }
+  return (Date.now() - started) / 1000;
+}
+
 /** Starts a server process on CPU 0 and waits until `ready` answers. */
 export async function startServer(
   name: string,

@@ -9,6 +9,7 @@ import {
   median,
   runWrk,
   type Server,
+  settle,
   startServer,
 } from '../harness.ts';
 import { writeBuildsScript } from './lua.ts';
@@ -126,7 +127,8 @@ export async function benchDevopsIngest(
     };
 
     let offset = 0;
-    const measure = (target: Target, items: number, seconds: number): Measured => {
+    const measure = async (target: Target, items: number, seconds: number): Promise<Measured> => {
+      await settle(servers);
       offset += 50_000_000;
       const script = writeBuildsScript(dir, {
         name: `${target.name.replace(/\W+/g, '-')}-${items}`,
@@ -152,16 +154,16 @@ export async function benchDevopsIngest(
     const batch = new Map<string, Measured[]>(batchTargets.map((t) => [t.name, []]));
     for (let round = 0; round < ctx.rounds; round++) {
       for (const target of parts.single ? singleTargets : []) {
-        measure(target, 1, 2); // warm-up
-        const result = measure(target, 1, ctx.seconds);
+        await measure(target, 1, 2); // warm-up
+        const result = await measure(target, 1, ctx.seconds);
         single.get(target.name)?.push(result);
         process.stderr.write(
           `[bench] devops single round ${round + 1} ${target.name}: ${result.requestsPerSecond.toFixed(0)} req/s\n`,
         );
       }
       for (const target of parts.batch ? batchTargets : []) {
-        measure(target, 100, 2);
-        const result = measure(target, 100, ctx.seconds);
+        await measure(target, 100, 2);
+        const result = await measure(target, 100, ctx.seconds);
         batch.get(target.name)?.push(result);
         process.stderr.write(
           `[bench] devops batch round ${round + 1} ${target.name}: ${(result.requestsPerSecond * 100).toFixed(0)} events/s\n`,
@@ -178,7 +180,7 @@ export async function benchDevopsIngest(
       `| server | req/s${events ? ' | events/s' : ''} | server CPU µs/request | p50 ms | p99 ms | errors | runs (req/s) |\n|---|---:|${events ? '---:|' : ''}---:|---:|---:|---:|---|`;
     const cpuNote =
       'Server CPU is the CPU time of the server process (all its threads, from `/proc`) per answered request: unlike req/s it does not move when wrk, which shares the machine with other work, fails to keep the server busy.';
-    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. For the first rows the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below). The two "Jira answering" rows post to a second backend pair wired to a second simulator that answers at once: with the verdict wait off (\`DEVOPS_VERDICT_WAIT_MS=0\`: the forwarder delivers behind the 202) and on (\`2000\`, the default: after the commit the items are sent at once, batched per event-loop turn, and the 202 carries Jira's verdict); their server CPU includes the delivery to Jira, and the simulator shares the CPUs.`;
+    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. For the first rows the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below). The two "Jira answering" rows post to a second backend pair wired to a second simulator that answers at once: with the verdict wait off (\`DEVOPS_VERDICT_WAIT_MS=0\`: the forwarder delivers behind the 202) and on (\`2000\`, the default: after the commit the items are sent at once, batched per event-loop turn, and the 202 carries Jira's verdict); their server CPU includes the delivery to Jira, and the simulator shares the CPUs. Before every run (warm-ups included) the bench waits until all servers are idle, so no run pays for the delivery of an earlier run's backlog.`;
     const sections: Section[] = [];
     if (parts.single) {
       sections.push({
