@@ -122,7 +122,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
         envelope,
         builds.map((build) => completeCiBuild(build, now)),
       );
-      return (await awaitDevopsVerdicts(deps, committed)).events;
+      return (await awaitDevopsVerdicts(deps, principal.siteId, committed)).events;
     };
     if (!hasItems(body, 'builds'))
       return c.json({ events: await accept([parseOne(body, CiBuild)], {}) }, 202);
@@ -163,7 +163,7 @@ export function devopsApiRoutes(deps: Deps, authenticateKey: AuthenticateKey) {
         envelope,
         deployments.map((deployment) => completeCiDeployment(deployment, now)),
       );
-      return (await awaitDevopsVerdicts(deps, committed)).events;
+      return (await awaitDevopsVerdicts(deps, principal.siteId, committed)).events;
     };
     if (!hasItems(body, 'deployments')) {
       return c.json({ events: await accept([parseOne(body, CiDeployment)], {}) }, 202);

@@ -256,7 +256,7 @@ export function devopsCiRoutes(deps: Deps) {
     }));
     const committed =
       checked.valid.length > 0 ? await acceptBuilds(deps, principal, envelope, checked.valid) : [];
-    const waited = await awaitDevopsVerdicts(deps, committed);
+    const waited = await awaitDevopsVerdicts(deps, principal.siteId, committed);
     return accepted(c, {
       // The events carry the builds' keys, so the parsed builds need not outlive the commit
       // (holding them across it cost garbage-collection time).
@@ -301,7 +301,7 @@ export function devopsCiRoutes(deps: Deps) {
       checked.valid.length > 0
         ? await acceptDeployments(deps, principal, envelope, checked.valid)
         : [];
-    const waited = await awaitDevopsVerdicts(deps, committed);
+    const waited = await awaitDevopsVerdicts(deps, principal.siteId, committed);
     return accepted(c, {
       acceptedDeployments: waited.events.filter(isListedAccepted).map((event) => event.key),
       rejectedDeployments: [...rejectedDeployments, ...waited.rejected],

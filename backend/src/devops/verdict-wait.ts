@@ -2,7 +2,9 @@ import { JiraVerdictDetail } from '@testbridge/shared/api/devops';
 import type { UnknownAssociation } from '@testbridge/shared/jira/builds';
 import type { Deps } from '../deps.ts';
 import { outboxDeliverNowFor } from '../outbox/deliver-now.ts';
+import { createOutboxHoldRepo } from '../outbox/hold-repo.ts';
 import type { OutboxRow } from '../outbox/repo.ts';
+import { UNTIL_RELEASED } from '../outbox/service.ts';
 import type { AcceptedEvent } from './ingest-service.ts';
 import { createDevopsSenders } from './sender.ts';
 
@@ -58,10 +60,21 @@ function detailOf(row: OutboxRow): JiraVerdictDetail | undefined {
  */
 export async function awaitDevopsVerdicts(
   deps: Deps,
+  siteId: string,
   events: AcceptedEvent[],
 ): Promise<WaitedVerdicts> {
   const waitMs = deps.config.devops.verdictWaitMs;
   if (waitMs === 0 || events.length === 0) return nothingYet(events);
+  // A site on hold (Jira away, rate limited, credentials refused) sends nothing now: asking
+  // costs one indexed read, while handing the items to deliver-now costs a write transaction
+  // and a read of every item (about half of a 100-item request's time while Jira was away).
+  const held = await createOutboxHoldRepo(deps.store).holdsInForce(
+    deps.store.db,
+    [siteId],
+    deps.clock.now(),
+    UNTIL_RELEASED,
+  );
+  if (held.size > 0) return nothingYet(events);
   const rows = await deliveredWithin(deps, [...new Set(events.map((e) => e.id))], waitMs);
   if (!rows) return nothingYet(events);
   const answer = nothingYet([]);
