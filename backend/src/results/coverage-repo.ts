@@ -1,18 +1,9 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
-/** The panel's reads, prepared once per connection object (see `createCoverageRepo`). */
-const preparedOf = new WeakMap<Db, ReturnType<typeof prepare>>();
-
-/**
- * The statements behind every panel render, keyed by the issue alone so they can be prepared
- * once: building drizzle queries cost more than running them (a profile of the coverage bench:
- * about half of each read went to query building and statement preparation).
- */
-function prepare(db: Db, tables: Tables) {
-  const { resultTestLinks: links, resultTests: tests, resultLatest: latest } = tables;
-  const { resultExecutions: executions, resultRuns: runs, resultIssueKeys: keys } = tables;
-  const view = {
+/** An execution as the panel shows it, with its run's name and build. */
+function executionViewOf({ resultExecutions: executions, resultRuns: runs }: Tables) {
+  return {
     id: executions.id,
     testId: executions.testId,
     runId: executions.runId,
@@ -29,6 +20,27 @@ function prepare(db: Db, tables: Tables) {
     buildUrl: runs.buildUrl,
     buildDisplayName: runs.buildDisplayName,
   };
+}
+
+/** Each execution's place in its test's history, newest first (1 is the newest), as `rank`. */
+export function newestFirstRank({ resultExecutions: executions }: Tables) {
+  return sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
+    'rank',
+  );
+}
+
+/** The panel's reads, prepared once per connection object (see `createCoverageRepo`). */
+const preparedOf = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+/**
+ * The statements behind every panel render, keyed by the issue alone so they can be prepared
+ * once: building drizzle queries cost more than running them (a profile of the coverage bench:
+ * about half of each read went to query building and statement preparation).
+ */
+function prepare(db: Db, tables: Tables) {
+  const { resultTestLinks: links, resultTests: tests, resultLatest: latest } = tables;
+  const { resultExecutions: executions, resultRuns: runs, resultIssueKeys: keys } = tables;
+  const view = executionViewOf(tables);
   const onIssue = and(
     eq(links.connectionId, sql.placeholder('connectionId')),
     eq(links.issueId, sql.placeholder('issueId')),
@@ -40,9 +52,7 @@ function prepare(db: Db, tables: Tables) {
     const ranked = db
       .select({
         id: executions.id,
-        rank: sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
-          'rank',
-        ),
+        rank: newestFirstRank(tables),
       })
       .from(executions)
       .where(and(...conditions))
@@ -107,23 +117,7 @@ export function createCoverageRepo(tables: Tables) {
   const tests = tables.resultTests;
   const executions = tables.resultExecutions;
   const runs = tables.resultRuns;
-  const executionView = {
-    id: executions.id,
-    testId: executions.testId,
-    runId: executions.runId,
-    status: executions.status,
-    flaky: executions.flaky,
-    durationMs: executions.durationMs,
-    message: executions.message,
-    at: executions.at,
-    environment: executions.environment,
-    fixVersion: executions.fixVersion,
-    runName: runs.name,
-    pipelineId: runs.pipelineId,
-    buildNumber: runs.buildNumber,
-    buildUrl: runs.buildUrl,
-    buildDisplayName: runs.buildDisplayName,
-  };
+  const executionView = executionViewOf(tables);
   const prepared = (db: Db) => {
     let statements = preparedOf.get(db);
     if (!statements) {
@@ -155,21 +149,11 @@ export function createCoverageRepo(tables: Tables) {
     ): Promise<ExecutionViewRow[]> {
       if (limit === 0) return [];
       const statements = prepared(db);
-      if (scope.kind === 'environment')
-        return statements.historyEnvironment.execute({
-          connectionId,
-          issueId,
-          value: scope.value,
-          limit,
-        });
-      if (scope.kind === 'fixVersion')
-        return statements.historyFixVersion.execute({
-          connectionId,
-          issueId,
-          value: scope.value,
-          limit,
-        });
-      return statements.historyAll.execute({ connectionId, issueId, limit });
+      if (scope.kind === 'all')
+        return statements.historyAll.execute({ connectionId, issueId, limit });
+      const statement =
+        scope.kind === 'environment' ? statements.historyEnvironment : statements.historyFixVersion;
+      return statement.execute({ connectionId, issueId, value: scope.value, limit });
     },
     async findTests(db: Db, ids: readonly string[]) {
       if (ids.length === 0) return [];

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
+import { newestFirstRank } from './coverage-repo.ts';
 
 /** Deletes for retention, each bounded to `limit` rows so no statement holds the store long. */
 export function createRetentionRepo(tables: Tables) {
@@ -26,9 +27,7 @@ export function createRetentionRepo(tables: Tables) {
       const ranked = db
         .select({
           id: executions.id,
-          rank: sql<number>`row_number() over (partition by ${executions.testId} order by ${executions.at} desc, ${executions.id} desc)`.as(
-            'rank',
-          ),
+          rank: newestFirstRank(tables),
         })
         .from(executions)
         .as('ranked');
