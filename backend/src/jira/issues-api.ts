@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { JiraUserBody } from './catalog-api.ts';
+import { JiraCallError } from './errors.ts';
 import { callJira, callJiraWithStatus, type JiraApi, type JiraDeps } from './http.ts';
 import { toJiraRichText } from './text.ts';
 
@@ -239,6 +240,35 @@ export async function upsertRemoteLink(
     RemoteLinkAnswer,
   );
   return { id: String(body.id), created: status === 201 };
+}
+
+/**
+ * Removes the remote link with `globalId` from an issue; false when there was none to remove
+ * (Jira answers 404 both for a missing link and for an issue that is gone). Safe to repeat.
+ * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-remote-links/#api-rest-api-3-issue-issueidorkey-remotelink-delete
+ */
+export async function deleteRemoteLinkByGlobalId(
+  deps: JiraDeps,
+  target: JiraApi,
+  issue: string,
+  globalId: string,
+): Promise<boolean> {
+  try {
+    await callJira(
+      deps,
+      target.endpoint,
+      {
+        method: 'DELETE',
+        path: `/rest/api/${target.apiVersion}/issue/${encodeURIComponent(issue)}/remotelink`,
+        query: { globalId },
+      },
+      z.unknown(),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof JiraCallError && error.code === 'jira_not_found') return false;
+    throw error;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { newSortableId } from '../db/ids.ts';
 import type { Db } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import { fillBuildTestInfo } from '../devops/build-test-info.ts';
+import { createExecutionRepo } from './execution-repo.ts';
 import { createLinksRepo } from './links-repo.ts';
 import { type MergedExecution, mergeAttempt, type StagedCase } from './merge.ts';
 import { requestRemoteLinkUpdates } from './remote-links.ts';
@@ -118,13 +119,31 @@ export async function mergeStagedUpload(
       }
     }
     await repo.upsertExecutions(tx, [...merged.values()]);
+    const before = await createExecutionRepo(deps.store.tables).coveredIssueIds(
+      tx,
+      input.connectionId,
+      relinked,
+    );
+    const kept = new Set(newLinks.map((link) => `${link.testId}|${link.issueId}`));
+    const dropped = [...before].flatMap(([testId, issueIds]) =>
+      issueIds
+        .filter((issueId) => !kept.has(`${testId}|${issueId}`))
+        .map((issueId) => ({ testId, issueId })),
+    );
     await links.replaceLinks(tx, input.connectionId, relinked, []);
     await links.replaceLinks(tx, input.connectionId, [], newLinks);
     await repo.advanceLatest(
       tx,
       [...merged.values()].flatMap((row) => latestRows(run, row.testId, row.id)),
     );
-    await requestRemoteLinkUpdates(deps.store, tx, input.connectionId, [...merged.keys()], now);
+    await requestRemoteLinkUpdates(
+      deps.store,
+      tx,
+      input.connectionId,
+      [...merged.keys()],
+      now,
+      dropped,
+    );
   }
   const unknown = [...new Set([...parseKeys(run.unknownIssueKeys), ...input.unknownKeys])].sort();
   const change: Parameters<typeof repo.updateRunAfterImport>[2] = {

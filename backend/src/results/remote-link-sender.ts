@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.ts';
-import { upsertRemoteLink } from '../jira/issues-api.ts';
+import { deleteRemoteLinkByGlobalId, upsertRemoteLink } from '../jira/issues-api.ts';
 import type { OutboxSender } from '../outbox/sender.ts';
 import type { ToolApiDeps } from '../tool-api/endpoint.ts';
 import { createExecutionRepo } from './execution-repo.ts';
@@ -39,18 +39,31 @@ function linkOf(deps: Pick<Deps, 'config'>, { test, execution, run }: Latest) {
 
 /**
  * The outbox sender of remote links (kind `jira.remote-link`): upserts each test's remote link
- * on its requirement (by `globalId`, never duplicated) with the test's latest result.
+ * on its requirement (by `globalId`, never duplicated) with the test's latest result, and removes
+ * it from an issue the test no longer covers (its requirement was dropped, or the test is gone).
  */
 export function createRemoteLinkSender(deps: ToolApiDeps): OutboxSender {
   return createSyncSender(deps, {
     kind: 'remote_link',
-    prepare: (d, rows) =>
-      createExecutionRepo(d.store.tables).findLatestOfTests(d.store.db, [
-        ...new Set(rows.map((row) => row.subject)),
-      ]),
-    async write(d, target, row, latest) {
+    async prepare(d, rows) {
+      const tests = [...new Set(rows.map((row) => row.subject))];
+      const connectionId = rows[0]?.connectionId;
+      const repo = createExecutionRepo(d.store.tables);
+      return {
+        latest: await repo.findLatestOfTests(d.store.db, tests),
+        covered: connectionId
+          ? await repo.coveredIssueIds(d.store.db, connectionId, tests)
+          : new Map<string, string[]>(),
+      };
+    },
+    async write(d, target, row, { latest, covered }) {
       const found = latest.get(row.subject);
-      if (!found) return undefined;
+      if (!found || !covered.get(row.subject)?.includes(row.issueId)) {
+        const globalId = remoteLinkGlobalIdOf(row.subject);
+        return (await deleteRemoteLinkByGlobalId(d, target, row.issueId, globalId))
+          ? 'removed'
+          : undefined;
+      }
       const link = linkOf(d, found);
       await upsertRemoteLink(d, target, row.issueId, link);
       return `"${link.title}"`;

@@ -107,6 +107,31 @@ describe.each(STORE_KINDS)('remote links on requirements on %s', (kind) => {
     expect(links.filter((title) => title.endsWith(': FAILED'))).toHaveLength(29);
   });
 
+  it('removes the remote link from a requirement a test no longer names, and recomputes that issue', async () => {
+    const search = (requirements: string[]): Case => ({
+      name: 'searches the catalogue',
+      status: 'passed',
+      requirements,
+    });
+    const run = await bed.createRun(bed.tool);
+    await bed.uploadOk(bed.tool, run.id, [search(['TB-9', 'TB-10'])]);
+    await drain();
+    expect(Object.values(linksOn('TB-10'))).toEqual(['searches the catalogue: PASSED']);
+    expect(propertyOn('TB-10')).toMatchObject({ status: 'OK', total: 1 });
+
+    const next = await bed.createRun(bed.tool);
+    await bed.uploadOk(bed.tool, next.id, [search(['TB-9'])]);
+    expect(await pending()).toBe(2);
+    await drain();
+    expect(await pending()).toBe(0);
+    expect(linksOn('TB-10')).toEqual({});
+    expect(propertyOn('TB-10')).toMatchObject({ status: 'UNCOVERED', total: 0 });
+    expect(Object.values(linksOn('TB-9'))).toEqual(['searches the catalogue: PASSED']);
+    // The panel agrees: TB-10 has no tests any more.
+    const tb10 = await bed.coverage('TB-10');
+    expect(tb10.coverage).toBe('UNCOVERED');
+  });
+
   it('waits out a 429 storm and loses nothing', async () => {
     const run = await bed.createRun(bed.tool);
     await bed.uploadOk(bed.tool, run.id, [

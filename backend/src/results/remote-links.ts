@@ -19,6 +19,8 @@ export const remoteLinkGlobalIdOf = (testId: string) => `testbridge:test:${testI
 /**
  * Asks, inside the import's transaction, for what Jira shows of `testIds` to be brought up to
  * date: their remote links on every issue they cover, and those issues' coverage property.
+ * `dropped` are links the import removed (a requirement no longer named): their remote links go
+ * and their issues' property is recomputed (the sender decides from the store when it sends).
  * Coalesced (`requestSyncs`): however many files and runs arrive before delivery, each issue and
  * test has at most one pending remote-link update and each issue one pending property update.
  */
@@ -28,17 +30,22 @@ export async function requestRemoteLinkUpdates(
   connectionId: string,
   testIds: readonly string[],
   now: Date,
+  dropped: readonly { testId: string; issueId: string }[] = [],
 ): Promise<number> {
   const covered = await createExecutionRepo(store.tables).coveredIssueIds(
     tx,
     connectionId,
     testIds,
   );
-  if (covered.size === 0) return 0;
+  const links = [
+    ...[...covered].flatMap(([testId, issueIds]) =>
+      issueIds.map((issueId) => ({ issueId, subject: testId })),
+    ),
+    ...dropped.map(({ testId, issueId }) => ({ issueId, subject: testId })),
+  ];
+  if (links.length === 0) return 0;
   const repo = createJiraSyncsRepo(store.tables);
-  const links = [...covered].flatMap(([testId, issueIds]) =>
-    issueIds.map((issueId) => ({ issueId, subject: testId })),
-  );
+  const subjects = [...new Set(links.map((link) => link.subject))];
   const issues = [...new Set(links.map((link) => link.issueId))];
   const queued = await requestSyncs(
     store,
@@ -46,7 +53,7 @@ export async function requestRemoteLinkUpdates(
     'remote_link',
     connectionId,
     links,
-    await repo.findMany(tx, 'remote_link', connectionId, 'subject', [...covered.keys()]),
+    await repo.findMany(tx, 'remote_link', connectionId, 'subject', subjects),
     now,
   );
   return (
