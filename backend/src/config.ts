@@ -73,6 +73,7 @@ const EnvSchema = z.object({
     .default(50 * 1024 * 1024),
   RESULTS_RETENTION_DAYS: z.coerce.number().positive().default(365),
   RESULTS_MAX_EXECUTIONS_PER_TEST: z.coerce.number().int().min(1).default(200),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 /**
@@ -114,6 +115,8 @@ export interface Config {
    * many per test (the latest of each test in each scope is always kept).
    */
   results: { uploadLimitBytes: number; retentionMs: number; maxExecutionsPerTest: number };
+  /** When set, `/metrics` answers only `Authorization: Bearer <this>`. */
+  metricsToken: string | undefined;
 }
 
 /** Every bad variable at once, by name. */
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       backoffCapMs: e.OUTBOX_BACKOFF_CAP_SECONDS * 1000,
     },
     devops: { verdictWaitMs: e.DEVOPS_VERDICT_WAIT_MS },
+    metricsToken: e.METRICS_TOKEN,
     results: {
       uploadLimitBytes: e.RESULTS_UPLOAD_LIMIT_BYTES,
       retentionMs: e.RESULTS_RETENTION_DAYS * 86_400_000,

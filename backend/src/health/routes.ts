@@ -1,6 +1,11 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Health, Readiness } from '@testbridge/shared/api/health';
 import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
 import { createRouter } from '../http/openapi.ts';
+
+/** Compared as digests: equal lengths for timingSafeEqual, whatever was sent. */
+const digestOf = (token: string) => createHash('sha256').update(token).digest();
 
 /**
  * Liveness, readiness (store reachable, migrations applied) and Prometheus metrics: probes for
@@ -31,7 +36,16 @@ export function healthRoutes(deps: Deps) {
     return ready ? c.json<Readiness>(body, 200) : c.json<Readiness>(body, 503);
   });
 
+  const metricsToken = deps.config.metricsToken && digestOf(deps.config.metricsToken);
   router.get('/metrics', async (c) => {
+    if (metricsToken) {
+      const given = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      if (!given || !timingSafeEqual(digestOf(given), metricsToken)) {
+        throw new AppError('unauthenticated', 'The metrics need the bearer token METRICS_TOKEN.', {
+          headers: { 'www-authenticate': 'Bearer realm="metrics"' },
+        });
+      }
+    }
     const text = await deps.metrics.registry.metrics();
     return c.text(text, 200, { 'content-type': deps.metrics.registry.contentType });
   });

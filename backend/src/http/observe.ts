@@ -8,6 +8,22 @@ import type { Metrics } from './metrics.ts';
 const SANE_REQUEST_ID = /^[\w\-=]{1,128}$/;
 
 /**
+ * On every answer: `X-Content-Type-Options: nosniff`; on answers to a request that carried
+ * credentials (a bearer key or token, a session cookie) `Cache-Control: no-store` unless the
+ * route chose its own, so no shared cache keeps what one caller was allowed to see.
+ */
+function secureHeaders(request: Headers, response: Response): void {
+  const headers = response.headers;
+  try {
+    headers.set('x-content-type-options', 'nosniff');
+  } catch {
+    return; // An answer passed through with immutable headers (never ours; none today).
+  }
+  if ((request.has('authorization') || request.has('cookie')) && !headers.has('cache-control'))
+    headers.set('cache-control', 'no-store');
+}
+
+/**
  * The platform's first middleware, in one layer (each async layer costs a promise and a dispatch
  * on every request): the request id (a sane incoming `x-request-id` or a fresh UUID, on the
  * context and the response), then after the handler an access log line and Prometheus metrics
@@ -23,6 +39,7 @@ export function observeRequests(logger: Logger, metrics: Metrics): MiddlewareHan
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
     await next();
+    secureHeaders(c.req.raw.headers, c.res);
     const seconds = (performance.now() - started) / 1000;
     const status = c.res.status;
     const template = routePath(c);

@@ -121,6 +121,45 @@ describe('HTTP platform', () => {
     expect(await res.json()).toMatchObject({ status: 409, code: 'conflict', hint: 'h' });
   });
 
+  it('says nosniff on every answer and no-store on every answer to a caller with credentials', async () => {
+    const anonymous = await t.app.request('/healthz');
+    expect(anonymous.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(anonymous.headers.get('cache-control')).toBeNull();
+    const missing = await t.app.request('/nowhere');
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+    for (const res of [
+      await t.app.request('/api/v1/whoami', { headers: t.asAdmin() }),
+      await t.app.request('/api/v1/api-keys', { headers: t.asAdmin() }),
+      await t.app.request('/api/v1/whoami', { headers: { authorization: 'Bearer tb_wrong' } }),
+      await t.app.request('/api/v1/whoami', { headers: { cookie: 'session=x' } }),
+    ]) {
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
+  it('closes /metrics behind METRICS_TOKEN when one is configured', async () => {
+    const token = 'metrics-token-0123456789';
+    const closed = await createTestApp({ env: { METRICS_TOKEN: token } });
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${token}`]) {
+        const res = await closed.app.request('/metrics', {
+          headers: authorization ? { authorization } : {},
+        });
+        expect(res.status).toBe(401);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(res.headers.get('www-authenticate')).toContain('Bearer');
+      }
+      const open = await closed.app.request('/metrics', {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(open.status).toBe(200);
+      expect(await open.text()).toContain('testbridge_http_requests_total');
+    } finally {
+      await closed.cleanup();
+    }
+  });
+
   it('counts requests by route template in /metrics', async () => {
     await t.app.request('/api/v1/api-keys/some-id', { method: 'DELETE', headers: t.asAdmin() });
     const metrics = await (await t.app.request('/metrics')).text();
