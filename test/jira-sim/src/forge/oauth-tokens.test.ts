@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSim } from '../index.ts';
-import { must, TEST_BASE_URL as BASE } from '../testing.ts';
+import { TEST_BASE_URL as BASE, must } from '../testing.ts';
 import { findAccountByEmail } from '../world/read.ts';
 import { CLOUD_USERS } from '../world/seed-users.ts';
 

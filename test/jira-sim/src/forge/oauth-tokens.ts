@@ -34,7 +34,7 @@ export interface ForgeTokens {
 }
 
 /** The app's bot account on a site (Forge creates one per installation); made on first use. */
-export function forgeAppUserOf(deps: SimDeps, site: CloudSite): User {
+export function forgeAppUserOf(site: CloudSite): User {
   const id = `557058:forge-app-${site.id}`;
   let user = site.users.get(id);
   if (!user) {
@@ -89,7 +89,7 @@ function mint(
 export function issueForgeTokens(deps: SimDeps, input: ForgeTokensInput): ForgeTokens {
   const scopes = input.scopes ?? FORGE_APP_SCOPES;
   const ttl = input.ttlSeconds ?? deps.settings.forgeOAuthTokenTtlSeconds;
-  const app = forgeAppUserOf(deps, input.site);
+  const app = forgeAppUserOf(input.site);
   const tokens: ForgeTokens = {
     systemToken: mint(deps, 'forge-system', input.site, app.id, scopes, ttl),
     appAccountId: app.id,
