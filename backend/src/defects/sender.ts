@@ -167,10 +167,12 @@ async function failDefect(deps: DefectDeps, row: DefectRow, error: AppError): Pr
 const isUnauthorized = (error: unknown) =>
   error instanceof JiraCallError && error.code === 'jira_unauthorized';
 
-const viewerTokenRefused = (cause: unknown) =>
+const viewerTokenRefused = (cause: unknown, created: boolean) =>
   new AppError(
     'user_authorization_required',
-    "Jira no longer accepts the viewing user's token that Forge forwarded (it expired before Jira could be reached); file the defect again from the Tests panel",
+    created
+      ? "Jira no longer accepts the viewing user's token that Forge forwarded: the issue was created, some of its links were not"
+      : "Jira no longer accepts the viewing user's token that Forge forwarded (it expired before Jira could be reached); file the defect again from the Tests panel",
     { cause },
   );
 
@@ -210,7 +212,10 @@ export function createDefectSender(deps: DefectDeps): OutboxSender {
           const now = (await repo.findById(deps.store.db, row.id)) ?? row;
           if (row.actingToken !== null && isUnauthorized(error)) {
             // Forge tokens cannot be refreshed: only the viewer's next click brings a new one.
-            verdicts.set(item.id, await failDefect(deps, now, viewerTokenRefused(error)));
+            verdicts.set(
+              item.id,
+              await failDefect(deps, now, viewerTokenRefused(error, now.issueId !== null)),
+            );
             continue;
           }
           if (error instanceof AppError && REFUSALS.has(error.code)) {

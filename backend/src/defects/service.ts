@@ -15,7 +15,7 @@ import { createDefectRepo, type DefectRow } from './repo.ts';
 
 export type DefectDeps = ToolApiDeps;
 
-/** The outbox kind of a defect to file in Jira (target: the connection). */
+/** The outbox kind of a defect to file in Jira (target: `defectTargetOf`). */
 export const DEFECT_KIND = 'jira.defect';
 const SUMMARY_LENGTH = 255;
 
@@ -163,6 +163,14 @@ export interface DefectViewer {
   token: PlainSecret;
 }
 
+/**
+ * The outbox target of a defect: the connection, or — filed with a viewer's own token — that
+ * viewer on the connection, so a hold on the connection's grant (refused credentials) never
+ * keeps a viewer's defect from Jira while their short-lived token lasts, nor the other way round.
+ */
+export const defectTargetOf = (connectionId: string, viewer?: DefectViewer) =>
+  viewer ? `${connectionId}/forge-user/${viewer.accountId}` : connectionId;
+
 /** Where a viewer's token is sealed: bound to the defect row and column. */
 export const actingTokenBinding = (defectId: string) => ({
   table: 'defects',
@@ -226,7 +234,7 @@ export async function fileDefectRow(
         [
           {
             kind: DEFECT_KIND,
-            target: mapping.connectionId,
+            target: defectTargetOf(mapping.connectionId, viewer),
             subject: context.test.id,
             dedupeKey: `defect:${row.id}`,
             payload: JSON.stringify({ defectId: row.id }),

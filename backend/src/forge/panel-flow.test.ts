@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDefectRepo } from '../defects/repo.ts';
 import { createDefectSender } from '../defects/sender.ts';
 import { drainOutbox } from '../outbox/forwarder.ts';
+import { createOutboxHoldRepo } from '../outbox/hold-repo.ts';
+import { UNTIL_RELEASED } from '../outbox/service.ts';
 import { createResultsTestbed } from '../results/testing.ts';
 
 /** The simulator is seeded: a probe made the same way signs with the same app id and keys. */
@@ -161,6 +163,35 @@ describe('the Tests panel through Forge Remote, on the real features', () => {
     expect(issuesLabelled(`testbridge-defect-${second.id}`).map((i) => i.reporterId)).toEqual([
       BOB,
     ]);
+  });
+
+  it("files the viewer's defect at once even while the connection's own grant is held as refused", async () => {
+    const row = await failedRow('renders the receipt', 'template missing');
+    const now = bed.t.clock.now();
+    await bed.t.deps.store.transaction((tx) =>
+      createOutboxHoldRepo(bed.t.deps.store).hold(
+        tx,
+        {
+          target: bed.connection.id,
+          until: null,
+          reason: 'Jira refused the credentials',
+          failures: 1,
+          cause: 'unauthorized',
+          updatedAt: now,
+        },
+        UNTIL_RELEASED,
+      ),
+    );
+    const { userToken } = bed.sim.issueForgeTokens({ site: acme(), accountId: BOB });
+    const filed = await call('/forge/defects', 'TB-9', row, { principal: BOB, userToken });
+    const { defect } = CreateDefectAnswer.parse(await filed.json());
+    expect(defect.state).toBe('created');
+    expect(issuesLabelled(`testbridge-defect-${defect.id}`).map((i) => i.reporterId)).toEqual([
+      BOB,
+    ]);
+    await bed.t.deps.store.transaction((tx) =>
+      createOutboxHoldRepo(bed.t.deps.store).releaseHold(tx, bed.connection.id, now),
+    );
   });
 
   it('refuses a defect without a forwarded user token, or for another issue than the panel shows', async () => {
