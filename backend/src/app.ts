@@ -2,8 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
+import { fileDefectAsViewer } from './defects/panel.ts';
 import { defectRoutes } from './defects/routes.ts';
-import { fileDefectFromPanel } from './defects/service.ts';
 import type { Deps } from './deps.ts';
 import { devopsApiRoutes } from './devops/api-routes.ts';
 import { devopsCiRoutes } from './devops/ci-routes.ts';
@@ -105,7 +105,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
           toolProjectKey: mapping.toolProject.key,
           createDefects: mapping.createDefects,
         })),
-      fileDefect: fileDefectFromPanel,
+      fileDefect: fileDefectAsViewer,
       ...options.forge,
     }),
   );

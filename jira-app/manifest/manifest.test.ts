@@ -73,6 +73,7 @@ describe('manifest.yml', () => {
       'read:jira-user',
       'write:jira-work',
       'read:app-user-token',
+      'read:app-system-token',
     ]);
   });
 
@@ -110,6 +111,10 @@ describe('broken copies of manifest.yml', () => {
     ['a panel without title', (d: Doc) => delete d.modules['jira:issuePanel'][0].title],
     ['a trigger to an undefined endpoint', (d: Doc) => (d.modules.trigger[0].endpoint = 'ghost')],
     ['an endpoint to an unknown remote', (d: Doc) => (d.modules.endpoint[0].remote = 'ghost')],
+    [
+      'a user token on the install endpoint (Forge sends none to lifecycle calls)',
+      (d: Doc) => (d.modules.endpoint[1].auth.appUserToken = { enabled: true }),
+    ],
   ])(
     'validate() refuses %s',
     async (_name, change) => {
@@ -146,14 +151,18 @@ describe('broken copies of manifest.yml', () => {
     ],
     [
       'the app system token without read:app-system-token',
-      (d: Doc) => (d.modules.endpoint[1].auth = { appSystemToken: { enabled: true } }),
+      (d: Doc) =>
+        (d.permissions.scopes = d.permissions.scopes.filter(
+          (s: string) => s !== 'read:app-system-token',
+        )),
       'permissions.scopes',
     ],
     [
       'read:app-system-token without any system token in use',
-      (d: Doc) => d.permissions.scopes.push('read:app-system-token'),
+      (d: Doc) => delete d.modules.endpoint[1].auth,
       'permissions.scopes',
     ],
+
     [
       'the user token without read:app-user-token',
       (d: Doc) =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../http/errors.ts';
 import { JiraCallError } from '../jira/errors.ts';
+import { forgeJiraApi } from '../jira/forge-api.ts';
 import { createIssue, linkIssues, searchIssues, upsertRemoteLink } from '../jira/issues-api.ts';
 import { findMappingOfToolProject } from '../mappings/service.ts';
 import type { ItemVerdict, OutboxItem, OutboxSender, SendOutcome } from '../outbox/sender.ts';
@@ -8,11 +9,20 @@ import { coveredIssueIdsOf, getExecutionContext } from '../results/execution-con
 import { runUrlOf } from '../results/remote-links.ts';
 import { type JiraTarget, jiraTargetFor } from '../tool-api/endpoint.ts';
 import { createDefectRepo, type DefectRow } from './repo.ts';
-import { DEFECT_KIND, type DefectDeps, defectDescriptionOf, defectLabelOf } from './service.ts';
+import {
+  actingTokenBinding,
+  browseBaseOf,
+  DEFECT_KIND,
+  type DefectDeps,
+  defectDescriptionOf,
+  defectLabelOf,
+} from './service.ts';
 
 /** Jira's stock link type between a defect and the requirement its test covers. */
 const LINK_TYPE = 'Relates';
 const Payload = z.object({ defectId: z.string() });
+/** Refusals of a requirement link that leave the defect standing without that link. */
+const LINK_SKIPPED = new Set(['jira_not_found', 'jira_forbidden']);
 
 const done = (verdict: string, explanation: string, detail?: unknown): ItemVerdict => ({
   status: 'delivered',
@@ -59,10 +69,26 @@ async function ensureIssue(deps: DefectDeps, target: JiraTarget, row: DefectRow,
   });
 }
 
+/**
+ * Whose Jira the defect goes to: a viewer's forwarded token on the installation's API base URL
+ * (filed from the Forge panel), else the connection's grant or the tool user's own.
+ */
+async function targetOf(deps: DefectDeps, row: DefectRow): Promise<JiraTarget> {
+  if (row.actingToken === null || row.jiraApiBaseUrl === null)
+    return jiraTargetFor(deps, row.connectionId, row.actingUser ?? undefined, 'write');
+  const token = deps.sealer.open(row.actingToken, actingTokenBinding(row.id));
+  return {
+    ...forgeJiraApi(deps.config, row.jiraApiBaseUrl, token),
+    connectionId: row.connectionId,
+    browseBase: await browseBaseOf(deps, row.connectionId),
+    grant: 'user',
+  };
+}
+
 /** Files one defect: the issue, a link to each requirement, a remote link to the run. */
 async function fileOne(deps: DefectDeps, item: OutboxItem, row: DefectRow): Promise<ItemVerdict> {
   const repo = createDefectRepo(deps.store.tables);
-  const target = await jiraTargetFor(deps, row.connectionId, row.actingUser ?? undefined, 'write');
+  const target = await targetOf(deps, row);
   const issue = await ensureIssue(deps, target, row, item);
   if (row.issueId !== issue.id) {
     await deps.store.transaction((tx) =>
@@ -83,8 +109,13 @@ async function fileOne(deps: DefectDeps, item: OutboxItem, row: DefectRow): Prom
         inwardIssue: requirement,
         outwardIssue: issue.id,
       }).catch((error: unknown) => {
-        // A requirement deleted since the run: the defect stands without that link.
-        if (!(error instanceof AppError && error.code === 'jira_not_found')) throw error;
+        // A requirement deleted since the run, or an acting user who may not link issues (a
+        // viewer filing from the panel): the defect stands without that link.
+        if (!(error instanceof AppError && LINK_SKIPPED.has(error.code))) throw error;
+        deps.logger.info(
+          { defectId: row.id, requirement, code: error.code },
+          'defect filed without its link to a requirement',
+        );
       });
     } else {
       await upsertRemoteLink(deps, target, issue.id, {
@@ -93,10 +124,20 @@ async function fileOne(deps: DefectDeps, item: OutboxItem, row: DefectRow): Prom
         title: `Testbridge test run ${row.runId}`,
         relationship: 'found in test run',
         application: { type: 'com.testbridge', name: 'Testbridge' },
+      }).catch((error: unknown) => {
+        // Jira asks "Link issues" of remote links too: a viewer without it gets the defect alone.
+        if (!(error instanceof AppError && error.code === 'jira_forbidden')) throw error;
+        deps.logger.info({ defectId: row.id }, 'defect filed without its link to the run');
       });
     }
     await deps.store.transaction((tx) =>
       repo.update(tx, row.id, { linkedIssues: step + 1, updatedAt: deps.clock.now() }),
+    );
+  }
+  if (row.actingToken !== null) {
+    // Settled: the viewer's token is no longer needed, so it is no longer kept.
+    await deps.store.transaction((tx) =>
+      repo.update(tx, row.id, { actingToken: null, updatedAt: deps.clock.now() }),
     );
   }
   return done('accepted', `Jira created ${issue.key}.`, { issueKey: issue.key, issueId: issue.id });
@@ -111,6 +152,7 @@ async function failDefect(deps: DefectDeps, row: DefectRow, error: AppError): Pr
       state: row.issueId ? 'created' : 'failed',
       openSignature: row.issueId ? row.openSignature : null,
       failureReason: reason,
+      actingToken: null,
       updatedAt: deps.clock.now(),
     }),
   );
@@ -121,6 +163,18 @@ async function failDefect(deps: DefectDeps, row: DefectRow, error: AppError): Pr
     detail: { code: error.code },
   };
 }
+
+const isUnauthorized = (error: unknown) =>
+  error instanceof JiraCallError && error.code === 'jira_unauthorized';
+
+const viewerTokenRefused = (cause: unknown, created: boolean) =>
+  new AppError(
+    'user_authorization_required',
+    created
+      ? "Jira no longer accepts the viewing user's token that Forge forwarded: the issue was created, some of its links were not"
+      : "Jira no longer accepts the viewing user's token that Forge forwarded (it expired before Jira could be reached); file the defect again from the Tests panel",
+    { cause },
+  );
 
 /** A failure that concerns the whole target: retry later, keeping what was judged. */
 function transientOutcome(error: unknown, settled: Map<string, ItemVerdict>): SendOutcome {
@@ -154,8 +208,18 @@ export function createDefectSender(deps: DefectDeps): OutboxSender {
         try {
           verdicts.set(item.id, await fileOne(deps, item, row));
         } catch (error) {
+          // As it now stands: the issue may have been created before the failure.
+          const now = (await repo.findById(deps.store.db, row.id)) ?? row;
+          if (row.actingToken !== null && isUnauthorized(error)) {
+            // Forge tokens cannot be refreshed: only the viewer's next click brings a new one.
+            verdicts.set(
+              item.id,
+              await failDefect(deps, now, viewerTokenRefused(error, now.issueId !== null)),
+            );
+            continue;
+          }
           if (error instanceof AppError && REFUSALS.has(error.code)) {
-            verdicts.set(item.id, await failDefect(deps, row, error));
+            verdicts.set(item.id, await failDefect(deps, now, error));
             continue;
           }
           return transientOutcome(error, verdicts);

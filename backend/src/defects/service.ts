@@ -2,6 +2,7 @@ import type { DefectRef } from '@testbridge/shared/api/coverage';
 import type { Defect, DefectFiled } from '@testbridge/shared/api/defects';
 import type { Mapping } from '@testbridge/shared/api/mappings';
 import { getConnection } from '../connections/service.ts';
+import type { PlainSecret } from '../crypto/secret.ts';
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
@@ -14,7 +15,7 @@ import { createDefectRepo, type DefectRow } from './repo.ts';
 
 export type DefectDeps = ToolApiDeps;
 
-/** The outbox kind of a defect to file in Jira (target: the connection). */
+/** The outbox kind of a defect to file in Jira (target: `defectTargetOf`). */
 export const DEFECT_KIND = 'jira.defect';
 const SUMMARY_LENGTH = 255;
 
@@ -51,7 +52,7 @@ export function defectDescriptionOf(context: ExecutionContext, runUrl: string): 
 /** The label every Testbridge defect carries, which also finds it again after a lost answer. */
 export const defectLabelOf = (defectId: string) => `testbridge-defect-${defectId}`;
 
-async function toDefects(deps: ToolApiDeps, rows: DefectRow[]): Promise<Defect[]> {
+export async function toDefects(deps: ToolApiDeps, rows: DefectRow[]): Promise<Defect[]> {
   const repo = createDefectRepo(deps.store.tables);
   const executions = await repo.executionIds(
     deps.store.db,
@@ -87,7 +88,8 @@ async function toDefects(deps: ToolApiDeps, rows: DefectRow[]): Promise<Defect[]
   return out;
 }
 
-async function browseBaseOf(deps: ToolApiDeps, connectionId: string): Promise<string> {
+/** Where people open a connection's issues: its link base URL, else its Jira URL. */
+export async function browseBaseOf(deps: ToolApiDeps, connectionId: string): Promise<string> {
   const connection = await getConnection(deps, connectionId).catch(() => undefined);
   return (connection?.linkBaseUrl ?? connection?.jiraUrl ?? '').replace(/\/+$/, '');
 }
@@ -146,10 +148,52 @@ export async function fileDefect(
   input: { runId: string; testId: string; summary?: string | undefined },
   user: string | undefined,
 ): Promise<DefectFiled> {
+  const { row, existing } = await fileDefectRow(deps, input, { user });
+  const [defect] = await toDefects(deps, [row]);
+  return { defect: defect as Defect, existing };
+}
+
+/**
+ * A Jira user acting through a token Forge forwarded (`x-forge-oauth-user`) for the site at
+ * `apiBaseUrl`: the defect is filed as them, not through the connection's grant.
+ */
+export interface DefectViewer {
+  accountId: string;
+  apiBaseUrl: string;
+  token: PlainSecret;
+}
+
+/**
+ * The outbox target of a defect: the connection, or — filed with a viewer's own token — that
+ * viewer on the connection, so a hold on the connection's grant (refused credentials) never
+ * keeps a viewer's defect from Jira while their short-lived token lasts, nor the other way round.
+ */
+export const defectTargetOf = (connectionId: string, viewer?: DefectViewer) =>
+  viewer ? `${connectionId}/forge-user/${viewer.accountId}` : connectionId;
+
+/** Where a viewer's token is sealed: bound to the defect row and column. */
+export const actingTokenBinding = (defectId: string) => ({
+  table: 'defects',
+  column: 'acting_token',
+  rowId: defectId,
+});
+
+/**
+ * `fileDefect`'s work: the row (new or the open one of its signature) and, for a new one, the
+ * id of its outbox item. A `viewer`'s token is sealed onto the new row; an existing defect
+ * stores none.
+ */
+export async function fileDefectRow(
+  deps: DefectDeps,
+  input: { runId: string; testId: string; summary?: string | undefined },
+  actor: { user?: string | undefined; viewer?: DefectViewer },
+): Promise<{ row: DefectRow; existing: boolean; outboxId: string | null }> {
+  const { user, viewer } = actor;
   const context = await getExecutionContext(deps, { runId: input.runId, testId: input.testId });
   const signature = requireFailure(context);
   const mapping = await mappingForDefects(deps, context.run.projectKey);
-  await jiraTargetFor(deps, mapping.connectionId, user, 'write');
+  // A viewer's own token is judged by Jira when it is used; a grant is checked now.
+  if (!viewer) await jiraTargetFor(deps, mapping.connectionId, user, 'write');
   const repo = createDefectRepo(deps.store.tables);
   const attempt = () =>
     deps.store.transaction(async (tx) => {
@@ -157,10 +201,11 @@ export async function fileDefect(
       const open = await repo.findOpen(tx, context.run.projectKey, signature);
       if (open) {
         await repo.linkExecution(tx, open.id, context.execution.id, now);
-        return { row: open, existing: true };
+        return { row: open, existing: true, outboxId: null };
       }
+      const id = `def_${newSortableId(now)}`;
       const row: DefectRow = {
-        id: `def_${newSortableId(now)}`,
+        id,
         projectKey: context.run.projectKey,
         connectionId: mapping.connectionId,
         testId: context.test.id,
@@ -169,7 +214,10 @@ export async function fileDefect(
         signature,
         openSignature: signature,
         state: 'pending',
-        actingUser: user ?? null,
+        actingUser: viewer ? null : (user ?? null),
+        actingAccountId: viewer?.accountId ?? null,
+        jiraApiBaseUrl: viewer?.apiBaseUrl ?? null,
+        actingToken: viewer ? deps.sealer.seal(viewer.token, actingTokenBinding(id)) : null,
         summary: input.summary ?? defectSummaryOf(context),
         issueId: null,
         issueKey: null,
@@ -180,13 +228,13 @@ export async function fileDefect(
       };
       await repo.insert(tx, row);
       await repo.linkExecution(tx, row.id, context.execution.id, now);
-      await enqueueOutboxItems(
+      const [outboxId] = await enqueueOutboxItems(
         deps.store,
         tx,
         [
           {
             kind: DEFECT_KIND,
-            target: mapping.connectionId,
+            target: defectTargetOf(mapping.connectionId, viewer),
             subject: context.test.id,
             dedupeKey: `defect:${row.id}`,
             payload: JSON.stringify({ defectId: row.id }),
@@ -194,18 +242,15 @@ export async function fileDefect(
         ],
         now,
       );
-      return { row, existing: false };
+      return { row, existing: false, outboxId: outboxId ?? null };
     });
-  let filed: { row: DefectRow; existing: boolean };
   try {
-    filed = await attempt();
+    return await attempt();
   } catch (error) {
     // Another request filed the same signature between our read and our insert: link to it.
     if (!isUniqueViolation(error)) throw error;
-    filed = await attempt();
+    return attempt();
   }
-  const [defect] = await toDefects(deps, [filed.row]);
-  return { defect: defect as Defect, existing: filed.existing };
 }
 
 /** @throws AppError not_found */
@@ -262,29 +307,4 @@ export async function defectCreateUrl(
   });
   for (const label of mapping.labels) query.append('labels', label);
   return `${base}/secure/CreateIssueDetails!init.jspa?${query}`;
-}
-
-/** The panel's Create defect (`ForgeFeatures.fileDefect`): files as the connection's grant. */
-export async function fileDefectFromPanel(
-  deps: DefectDeps,
-  request: { connectionId: string; runId: string; testId: string },
-): Promise<DefectRef> {
-  const context = await getExecutionContext(deps, { runId: request.runId, testId: request.testId });
-  const mapping = await mappingForDefects(deps, context.run.projectKey);
-  if (mapping.connectionId !== request.connectionId)
-    throw new AppError(
-      'not_found',
-      `Test ${request.testId} has no execution in run ${request.runId}`,
-    );
-  const { defect } = await fileDefect(
-    deps,
-    { runId: request.runId, testId: request.testId },
-    undefined,
-  );
-  return {
-    id: defect.id,
-    issueKey: defect.issue?.key ?? null,
-    url: defect.issue?.url ?? null,
-    state: defect.state,
-  };
 }

@@ -6,6 +6,7 @@
  */
 import { createRemoteJWKSet, customFetch, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import { PlainSecret } from '../crypto/secret.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 
@@ -141,4 +142,23 @@ function toInvocation(payload: unknown): ForgeInvocation {
       : null,
     principal: principal ?? null,
   };
+}
+
+/**
+ * The OAuth tokens Forge sends beside the FIT when the endpoint's `auth` asks for them:
+ * `x-forge-oauth-user` (the user in session; UI calls only) and `x-forge-oauth-system` (the app).
+ * Both are for `app.apiBaseUrl` only, opaque, short-lived, and never logged.
+ * @see https://developer.atlassian.com/platform/forge/forge-remote-invocation-contract/
+ */
+export interface ForwardedTokens {
+  user: PlainSecret | null;
+  system: PlainSecret | null;
+}
+
+export function forwardedTokensOf(header: (name: string) => string | undefined): ForwardedTokens {
+  const read = (name: string) => {
+    const value = header(name)?.trim();
+    return value ? new PlainSecret(value) : null;
+  };
+  return { user: read('x-forge-oauth-user'), system: read('x-forge-oauth-system') };
 }

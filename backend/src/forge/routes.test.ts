@@ -1,4 +1,9 @@
-import { AdminStatusAnswer, IssueTestsAnswer } from '@testbridge/shared/forge/remote';
+import {
+  AdminStatusAnswer,
+  CreateDefectAnswer,
+  IssueTestsAnswer,
+} from '@testbridge/shared/forge/remote';
+import { Problem } from '@testbridge/shared/problem';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInstallationRepo } from './repo.ts';
@@ -195,6 +200,72 @@ describe('the Forge remote routes', () => {
     expect((await repo.findCurrentForSite(t.deps.store.db, acme.cloudId))?.siteUrl).toBe(
       'https://acme.atlassian.net',
     );
+  });
+
+  it("asks Jira for the site's URL as the app, with the forwarded system token, at install", async () => {
+    const repo = createInstallationRepo(t.deps.store.tables);
+    const site = t.site('globex');
+    const fit = await t.token('globex', { moduleType: 'core:endpoint' });
+    // Right after an install Jira may refuse the app's token: recorded all the same.
+    const early = t.sim.issueForgeTokens({ site, ttlSeconds: 1 });
+    t.sim.clock.advance(1000);
+    const refused = await t.post(
+      '/forge/lifecycle/installed',
+      fit,
+      {},
+      {
+        'x-forge-oauth-system': early.systemToken,
+      },
+    );
+    expect(refused.status).toBe(200);
+    expect((await repo.findCurrentForSite(t.deps.store.db, site.cloudId))?.siteUrl).toBeNull();
+    expect(t.logs.text()).not.toContain(early.systemToken);
+
+    const { systemToken } = t.sim.issueForgeTokens({ site });
+    t.sim.requests.clear();
+    const res = await t.post(
+      '/forge/lifecycle/installed',
+      fit,
+      {},
+      {
+        'x-forge-oauth-system': systemToken,
+      },
+    );
+    expect(res.status).toBe(200);
+    expect((await repo.findCurrentForSite(t.deps.store.db, site.cloudId))?.siteUrl).toBe(
+      site.baseUrl,
+    );
+    const asked = t.sim.requests.list({ path: '/api/ex/jira/*/rest/api/2/serverInfo' });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.url).toContain(`/api/ex/jira/${site.cloudId}/`);
+    expect(asked[0]?.headers.authorization).toBe(`Bearer ${systemToken}`);
+  });
+
+  it('files a defect from the panel only as the viewing user, with the token Forge forwarded', async () => {
+    const body = { issueIdOrKey: 'SHOP-1', runId: 'run-1', testId: 'test-1' };
+    const without = await t.post('/forge/defects', await panelToken('acme'), body);
+    expect(without.status).toBe(403);
+    expect(Problem.parse(await without.json()).code).toBe('user_authorization_required');
+    expect(t.calls.fileDefect).toEqual([]);
+
+    const userToken = 'forge-user-token-of-alice';
+    const res = await t.post('/forge/defects', await panelToken('acme'), body, {
+      'x-forge-oauth-user': userToken,
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(CreateDefectAnswer.parse(await res.json()).defect.issueKey).toBe('SHOP-7');
+    const [call] = t.calls.fileDefect;
+    expect(call).toMatchObject({
+      connectionId: 'conn-acme',
+      runId: 'run-1',
+      testId: 'test-1',
+      viewer: {
+        accountId: 'account-alice',
+        apiBaseUrl: `${t.sim.baseUrl}/api/ex/jira/${acme.cloudId}`,
+      },
+    });
+    expect(call?.viewer.token.reveal()).toBe(userToken);
+    expect(t.logs.text()).not.toContain(userToken);
   });
 
   it('marks the installation gone on preUninstall, once', async () => {

@@ -14,7 +14,13 @@ import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonBody, jsonContent, problemResponse } from '../http/responses.ts';
-import { createInvocationVerifier, type ForgeInvocation, type VerifyInvocation } from './fit.ts';
+import {
+  createInvocationVerifier,
+  type ForgeInvocation,
+  type ForwardedTokens,
+  forwardedTokensOf,
+  type VerifyInvocation,
+} from './fit.ts';
 import {
   adminStatusFor,
   type ForgeFeatures,
@@ -27,7 +33,7 @@ import {
 export type { ForgeFeatures, IssueTestsOf } from './service.ts';
 
 interface ForgeEnv extends Env {
-  Variables: Env['Variables'] & { invocation: ForgeInvocation };
+  Variables: Env['Variables'] & { invocation: ForgeInvocation; tokens: ForwardedTokens };
 }
 
 const security = [{ forgeInvocationToken: [] }];
@@ -46,6 +52,11 @@ const uiProblems = {
 function requireInvocation(verify: VerifyInvocation): MiddlewareHandler<ForgeEnv> {
   return async (c, next) => {
     c.set('invocation', await verify(c.req.header('authorization')));
+    // Read only once the FIT is verified: the tokens are trusted because the FIT is.
+    c.set(
+      'tokens',
+      forwardedTokensOf((name) => c.req.header(name)),
+    );
     await next();
   };
 }
@@ -96,11 +107,18 @@ export function forgeRoutes(deps: Deps, features: ForgeFeatures) {
       operationId: 'forgeCreateDefect',
       tags: ['Forge'],
       summary: "The Tests panel's Create defect: file a failed test of the issue as a Jira defect",
+      description:
+        'Filed as the viewing user with the `x-forge-oauth-user` token Forge forwards, against the ' +
+        "token's `app.apiBaseUrl`, and tried at once: the answer is Jira's (created, or failed with " +
+        'its reason), or `pending` when Jira could not answer in time (retried while the token lasts).',
       security,
       request: { body: jsonBody(CreateDefectRequest) },
       responses: {
         200: jsonContent(CreateDefectAnswer, 'Filed (pending until Jira answers), or the open one'),
         ...uiProblems,
+        403: problemResponse(
+          'Not from the panel of that issue, or no user token forwarded (`user_authorization_required`)',
+        ),
         404: problemResponse('The test has no execution in that run'),
         409: problemResponse(
           'The site is not connected, the execution did not fail, or defects are off for its project',
@@ -108,8 +126,14 @@ export function forgeRoutes(deps: Deps, features: ForgeFeatures) {
       },
     }),
     async (c) => {
-      const defect = await fileDefectFor(deps, features, c.get('invocation'), c.req.valid('json'));
-      return c.json({ defect }, 200);
+      const filed = await fileDefectFor(
+        deps,
+        features,
+        c.get('invocation'),
+        c.get('tokens'),
+        c.req.valid('json'),
+      );
+      return c.json(filed, 200);
     },
   );
 
@@ -136,7 +160,9 @@ export function forgeRoutes(deps: Deps, features: ForgeFeatures) {
       operationId: 'forgeAppInstalled',
       tags: ['Forge'],
       summary: 'Lifecycle: the app was installed or upgraded on a site (idempotent)',
-      description: 'The site and installation come from the token; the event body is not read.',
+      description:
+        'The site and installation come from the token; the event body is not read. With the ' +
+        "forwarded system token (`x-forge-oauth-system`), the site's URL is read from Jira as the app.",
       security,
       responses: {
         200: jsonContent(LifecycleAnswer, 'Recorded'),
@@ -144,7 +170,7 @@ export function forgeRoutes(deps: Deps, features: ForgeFeatures) {
       },
     }),
     async (c) => {
-      await recordInstallation(deps, c.get('invocation'));
+      await recordInstallation(deps, c.get('invocation'), c.get('tokens'));
       return c.json({ recorded: true }, 200);
     },
   );

@@ -1,16 +1,20 @@
-import type { CoverageScope, DefectRef, IssueTests } from '@testbridge/shared/api/coverage';
+import type { CoverageScope, IssueTests } from '@testbridge/shared/api/coverage';
 import type {
   AdminStatusAnswer,
+  CreateDefectAnswer,
   ForgeMappedProject,
   ForgeWebhookStatus,
   IssueTestsAnswer,
   NotConnected,
 } from '@testbridge/shared/forge/remote';
 import { findSiteConnection } from '../connections/service.ts';
+import type { PlainSecret } from '../crypto/secret.ts';
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
-import type { ForgeInvocation } from './fit.ts';
+import { forgeJiraApi, isAtlassianApiBaseUrl } from '../jira/forge-api.ts';
+import { getServerInfo } from '../jira/platform-api.ts';
+import type { ForgeInvocation, ForwardedTokens } from './fit.ts';
 import { createInstallationRepo } from './repo.ts';
 
 /** The results feature's read model of one issue (`getIssueTests` in results/coverage.ts). */
@@ -30,8 +34,14 @@ export interface ForgeFeatures {
    */
   fileDefect?: (
     deps: Deps,
-    request: { connectionId: string; runId: string; testId: string },
-  ) => Promise<DefectRef>;
+    request: {
+      connectionId: string;
+      runId: string;
+      testId: string;
+      /** The viewing user, acting through the token Forge forwarded for `apiBaseUrl`. */
+      viewer: { accountId: string; apiBaseUrl: string; token: PlainSecret };
+    },
+  ) => Promise<CreateDefectAnswer>;
   /** Jira → Testbridge webhook health (the webhooks feature); none given: `unknown`. */
   webhookStatusOf?: (deps: Deps, connectionId: string) => Promise<ForgeWebhookStatus>;
 }
@@ -42,13 +52,54 @@ const notConnected = (invocation: ForgeInvocation): NotConnected => ({
   siteUrl: invocation.siteUrl,
 });
 
-/** Records the installation from `avi:forge:installed:app` (idempotent: Forge retries events). */
-export async function recordInstallation(deps: Deps, invocation: ForgeInvocation): Promise<void> {
-  const now = deps.clock.now();
+/** How long an install call waits for Jira's answer (Forge gives lifecycle calls 5 s). */
+const SITE_LOOKUP_WAIT_MS = 2_500;
+
+/**
+ * The site's URL, read from Jira as the app (`GET /rest/api/2/serverInfo` on `app.apiBaseUrl`
+ * with the forwarded system token): lifecycle tokens name no site URL. Best effort — right after
+ * an install Jira may not accept the app's token yet — so null when Jira does not answer in time.
+ */
+async function siteUrlAsApp(
+  deps: Deps,
+  invocation: ForgeInvocation,
+  token: PlainSecret,
+): Promise<string | null> {
+  if (!isAtlassianApiBaseUrl(deps.config, invocation.apiBaseUrl)) return null;
+  const { endpoint } = forgeJiraApi(deps.config, invocation.apiBaseUrl, token);
+  const lookup = getServerInfo(deps, endpoint).then(
+    (info) => info.baseUrl,
+    (error: unknown) => {
+      deps.logger.warn(
+        { err: error, installationId: invocation.installationId },
+        'Forge install: Jira did not answer the app (system token); site URL left unknown',
+      );
+      return null;
+    },
+  );
+  const late = new Promise<null>((resolve) =>
+    setTimeout(() => resolve(null), SITE_LOOKUP_WAIT_MS).unref(),
+  );
+  return Promise.race([lookup, late]);
+}
+
+/**
+ * Records the installation from `avi:forge:installed:app` (idempotent: Forge retries events);
+ * with the app's system token, the site URL is asked of Jira as the app.
+ */
+export async function recordInstallation(
+  deps: Deps,
+  invocation: ForgeInvocation,
+  tokens: ForwardedTokens = { user: null, system: null },
+): Promise<void> {
   const connection = await findSiteConnection(deps, invocation.cloudId);
   const repo = createInstallationRepo(deps.store.tables);
-  // Lifecycle tokens carry no site URL; keep the one a UI call recorded.
-  const known = await repo.findByInstallationId(deps.store.db, invocation.installationId);
+  // Lifecycle tokens carry no site URL: ask Jira as the app, else keep one a UI call recorded.
+  const [known, asked] = await Promise.all([
+    repo.findByInstallationId(deps.store.db, invocation.installationId),
+    tokens.system ? siteUrlAsApp(deps, invocation, tokens.system) : null,
+  ]);
+  const now = deps.clock.now();
   await deps.store.transaction((tx) =>
     repo.upsert(tx, {
       id: newSortableId(now),
@@ -56,7 +107,7 @@ export async function recordInstallation(deps: Deps, invocation: ForgeInvocation
       appId: invocation.appId,
       environment: invocation.environment,
       cloudId: invocation.cloudId,
-      siteUrl: invocation.siteUrl ?? known?.siteUrl ?? null,
+      siteUrl: invocation.siteUrl ?? asked ?? known?.siteUrl ?? null,
       apiBaseUrl: invocation.apiBaseUrl,
       connectionId: connection?.id ?? null,
       installedAt: now,
@@ -166,15 +217,19 @@ export async function adminStatusFor(
 
 /**
  * "Create defect" from the panel: the failed execution of a test covering the issue the panel is
- * shown on, filed through the calling site's connection.
- * @throws AppError forbidden (another issue) | conflict (not connected, or defects unavailable)
+ * shown on, filed as the viewing user (the FIT's `principal`, with the user token Forge
+ * forwarded, against the FIT's `app.apiBaseUrl`) — never as the connection's account.
+ * @throws AppError forbidden (another issue; an apiBaseUrl off ATLASSIAN_API_URL) |
+ *   user_authorization_required (no user, or no forwarded user token) |
+ *   conflict (not connected, or defects unavailable)
  */
 export async function fileDefectFor(
   deps: Deps,
   features: ForgeFeatures,
   invocation: ForgeInvocation,
+  tokens: ForwardedTokens,
   request: { issueIdOrKey: string; runId: string; testId: string },
-): Promise<DefectRef> {
+): Promise<CreateDefectAnswer> {
   const issue = invocation.issue;
   const asked = request.issueIdOrKey;
   if (!issue || (asked !== issue.id && asked.toUpperCase() !== issue.key?.toUpperCase())) {
@@ -183,9 +238,24 @@ export async function fileDefectFor(
   const connection = await findSiteConnection(deps, invocation.cloudId);
   if (!connection) throw new AppError('conflict', 'This site is not connected to Testbridge');
   if (!features.fileDefect) throw new AppError('conflict', 'Defects are not available here');
+  if (!invocation.principal || !tokens.user)
+    throw new AppError(
+      'user_authorization_required',
+      'Create defect acts as the viewing user, and Forge forwarded no user token with this call (the endpoint needs auth.appUserToken and a user in session)',
+    );
+  if (!isAtlassianApiBaseUrl(deps.config, invocation.apiBaseUrl))
+    throw new AppError(
+      'forbidden',
+      "The Forge token's app.apiBaseUrl is not a Jira site under ATLASSIAN_API_URL",
+    );
   return features.fileDefect(deps, {
     connectionId: connection.id,
     runId: request.runId,
     testId: request.testId,
+    viewer: {
+      accountId: invocation.principal,
+      apiBaseUrl: invocation.apiBaseUrl,
+      token: tokens.user,
+    },
   });
 }

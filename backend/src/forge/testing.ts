@@ -19,6 +19,7 @@ export type ForgeTestApp = Awaited<ReturnType<typeof createForgeTestApp>>;
 export interface FeatureCalls {
   issueTests: Parameters<ForgeFeatures['issueTests']>[1][];
   mappingsOf: string[];
+  fileDefect: Parameters<NonNullable<ForgeFeatures['fileDefect']>>[1][];
 }
 
 /** An `IssueTests` for the fake results feature: one failed test on the given connection. */
@@ -68,7 +69,7 @@ export function sampleIssueTests(connectionId: string, issueKey: string): IssueT
  */
 export async function createForgeTestApp(options: { store?: StoreKind } = {}) {
   const sim: Sim = createSim({ baseUrl: 'http://jira-sim.test', clock: createSimClock(START) });
-  const calls: FeatureCalls = { issueTests: [], mappingsOf: [] };
+  const calls: FeatureCalls = { issueTests: [], mappingsOf: [], fileDefect: [] };
   const features: ForgeFeatures = {
     issueTests: async (_deps, query) => {
       calls.issueTests.push(query);
@@ -78,13 +79,25 @@ export async function createForgeTestApp(options: { store?: StoreKind } = {}) {
       calls.mappingsOf.push(connectionId);
       return [{ jiraProjectKey: 'SHOP', toolProjectKey: 'shop-web', createDefects: true }];
     },
+    fileDefect: async (_deps, request) => {
+      calls.fileDefect.push(request);
+      return {
+        defect: { id: 'def-1', issueKey: 'SHOP-7', url: null, state: 'created' },
+        failureReason: null,
+      };
+    },
   };
   const t = await createTestApp(
     {
       fetch: sim.fetch as typeof fetch,
       clock: createFixedClock(START),
       ...(options.store ? { store: options.store } : {}),
-      env: { FORGE_APP_ID: sim.forgeAppId, FORGE_JWKS_URL: sim.forgeJwksUrl },
+      env: {
+        FORGE_APP_ID: sim.forgeAppId,
+        FORGE_JWKS_URL: sim.forgeJwksUrl,
+        // Where the simulator's FITs put app.apiBaseUrl (`/api/ex/jira/<cloudId>`).
+        ATLASSIAN_API_URL: `${sim.baseUrl}/api`,
+      },
     },
     { forge: features },
   );
@@ -131,12 +144,18 @@ export async function createForgeTestApp(options: { store?: StoreKind } = {}) {
   /** A FIT from the simulator for a site, as a UI module of the issue panel by default. */
   const token = (name: 'acme' | 'globex', input: Partial<InvocationTokenInput> = {}) =>
     sim.signInvocationToken({ site: site(name), ...input });
-  const post = (path: string, fit: string | undefined, body?: unknown) =>
+  const post = (
+    path: string,
+    fit: string | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     t.app.request(path, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         ...(fit === undefined ? {} : { authorization: `Bearer ${fit}` }),
+        ...headers,
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });

@@ -61,6 +61,25 @@ describe.each(STORE_KINDS)('deliver these committed items now (%s)', (store) => 
     expect(rowsB.get(b[0] ?? '')?.status).toBe('delivered');
   });
 
+  it('keeps one deliverer per set of kinds, so a second feature on the same store gets its own senders', async () => {
+    const first = recordingSender();
+    outboxDeliverNowFor(t.deps, [first.sender]);
+    const other = recordingSender();
+    const otherSender: OutboxSender = { ...other.sender, kind: 'other.kind' };
+    const ids = await t.deps.store.transaction((tx) =>
+      enqueueOutboxItems(
+        t.deps.store,
+        tx,
+        [{ kind: 'other.kind', target: 'site-1', payload: '{}' }],
+        t.clock.now(),
+      ),
+    );
+    const rows = await outboxDeliverNowFor(t.deps, [otherSender]).deliver(ids);
+    expect(rows.get(ids[0] ?? '')?.status).toBe('delivered');
+    expect(other.batches).toEqual([ids]);
+    expect(first.batches).toEqual([]);
+  });
+
   it('never takes an item a forwarder claimed, or one not due (a held target), and sends nothing twice', async () => {
     const { sender, batches } = recordingSender();
     const leased = await enqueue(2, 'site-1');

@@ -27,15 +27,22 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-const instances = new WeakMap<Store, OutboxDeliverNow>();
+const instances = new WeakMap<Store, Map<string, OutboxDeliverNow>>();
 
-/** The deliverer of this store (one per store; the senders of its first call are kept). */
+/**
+ * The deliverer of this store for these kinds (one per store and set of kinds, so DevOps'
+ * deliverer and the defects' one never take each other's items; the senders of the first call
+ * for a set of kinds are kept).
+ */
 export function outboxDeliverNowFor(
   deps: ForwarderDeps,
   senders: readonly OutboxSender[],
   options: { leaseMs?: number } = {},
 ): OutboxDeliverNow {
-  const existing = instances.get(deps.store);
+  const kinds = [...new Set(senders.map((sender) => sender.kind))].sort().join('\u001f');
+  const ofStore = instances.get(deps.store) ?? new Map<string, OutboxDeliverNow>();
+  instances.set(deps.store, ofStore);
+  const existing = ofStore.get(kinds);
   if (existing) return existing;
   const owner = `${hostname()}:${process.pid}:now:${randomBytes(4).toString('hex')}`;
   // The forwarder's own lease (renewed while a delivery is in progress) unless told otherwise.
@@ -114,6 +121,6 @@ export function outboxDeliverNowFor(
       });
     },
   };
-  instances.set(deps.store, deliverer);
+  ofStore.set(kinds, deliverer);
   return deliverer;
 }

@@ -131,6 +131,23 @@ describe('the Tests panel', () => {
     expect(bridgeHost.remoteCalls()).toHaveLength(2);
   });
 
+  it("says why Jira refused the viewer's defect, and offers to try again", async () => {
+    host((call) =>
+      call.data?.path === '/forge/defects'
+        ? remoteAnswer(200, {
+            defect: { id: 'd10', issueKey: null, url: null, state: 'failed' },
+            failureReason: 'You do not have permission to create issues in this project.',
+          })
+        : connected(),
+    );
+    const screen = await render(TestsPanel);
+    await click(screen.button('Create defect'));
+    expect(screen.text()).toContain(
+      'Jira did not file the defect: You do not have permission to create issues in this project.',
+    );
+    expect(screen.textsOf('Button')).toContain('Create defect');
+  });
+
   it('expands a short history per test on demand', async () => {
     host(() => connected());
     const screen = await render(TestsPanel);

@@ -64,12 +64,22 @@ function CreateDefect({ test, issueIdOrKey }: { test: CoveringTest; issueIdOrKey
   const action = useRemoteAction('createDefect');
   const runId = test.latest?.runId;
   if (!runId) return null;
-  if (action.state === 'ready') {
-    const { defect } = action.answer;
-    return <Text>{defect.issueKey ? `Defect ${defect.issueKey} filed` : 'Defect requested'}</Text>;
+  const answer = action.state === 'ready' ? action.answer : null;
+  if (answer && answer.defect.state !== 'failed') {
+    const { defect } = answer;
+    return (
+      <Text>
+        {defect.issueKey
+          ? `Defect ${defect.issueKey} filed`
+          : 'Defect requested: Jira has not answered yet, Testbridge keeps trying'}
+      </Text>
+    );
   }
   return (
     <Stack space="space.050">
+      {answer ? (
+        <Text>Jira did not file the defect: {answer.failureReason ?? 'it gave no reason'}</Text>
+      ) : null}
       <Button
         appearance="primary"
         isDisabled={action.state === 'loading'}

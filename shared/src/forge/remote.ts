@@ -84,7 +84,15 @@ export const CreateDefectRequest = z.strictObject({
 });
 export type CreateDefectRequest = z.infer<typeof CreateDefectRequest>;
 
-export const CreateDefectAnswer = z.object({ defect: DefectRef });
+/**
+ * The defect as it stands when the call returns: usually `created` (Jira answered while the user
+ * waited), `pending` (Jira is slow or away; Testbridge keeps trying while the user's token
+ * lasts), or `failed` with Jira's reason (e.g. the user may not create issues in the project).
+ */
+export const CreateDefectAnswer = z.object({
+  defect: DefectRef,
+  failureReason: z.string().nullable().default(null),
+});
 export type CreateDefectAnswer = z.infer<typeof CreateDefectAnswer>;
 
 /** The lifecycle calls carry no body we rely on (the FIT is authoritative): an empty answer. */

@@ -13,21 +13,23 @@ import type { BenchContext, Section } from './context.ts';
 
 export const COVERAGE_TITLE = 'Coverage per issue (the Tests panel query)';
 
-const TESTS = 100_000;
-const ROUNDS = 10; // executions per test: 1M in all
+export const TESTS = 100_000;
+export const ROUNDS = 10; // executions per test: 1M in all
 const RUNS_PER_ROUND = 10;
-const TESTS_PER_ISSUE = 10;
+export const TESTS_PER_ISSUE = 10;
 const ENVIRONMENTS = ['staging', 'production'];
 const FIX_VERSIONS = ['1.0', '2.0'];
-const WARMUP = 200;
-const QUERIES = 2000;
+export const WARMUP = 200;
+export const QUERIES = 2000;
 export const HISTORY = 5;
 export const CONNECTION = 'bench-connection';
 
 const testId = (i: number) => `t${String(i).padStart(6, '0')}`;
-const issueId = (i: number) => String(100_000 + i);
+/** The j-th covered issue: id `100000 + j`, key `BEN-<j + 1>`, covered by 10 tests. */
+export const issueId = (j: number) => String(100_000 + j);
+export const issueKey = (j: number) => `BEN-${j + 1}`;
 
-interface Percentiles {
+export interface Percentiles {
   p50: number;
   p99: number;
 }
@@ -88,8 +90,11 @@ function latestScopes(): [LatestRow['scopeKind'], string, number][] {
   ];
 }
 
-/** 100k tests, 1M executions (10 rounds of 10 runs × 10k tests), links, keys and the latest index. */
-export async function seed(deps: Deps): Promise<number> {
+/**
+ * 100k tests, 1M executions (10 rounds of 10 runs × 10k tests), links, keys and the latest index,
+ * on a Cloud connection of `cloudId` (the panel section's site). Returns the seconds it took.
+ */
+export async function seedCoverage(deps: Deps, cloudId: string | null = null): Promise<number> {
   const started = performance.now();
   const store = deps.store;
   const repo = createResultsRepo(store.tables);
@@ -101,6 +106,7 @@ export async function seed(deps: Deps): Promise<number> {
       name: 'bench',
       jiraUrl: 'https://bench.example.test',
       deployment: 'cloud',
+      cloudId,
       authType: 'cloud_api_token',
       status: 'active',
       createdAt: now,
@@ -149,7 +155,7 @@ export async function seed(deps: Deps): Promise<number> {
       await links.rememberIssueKeys(
         tx,
         CONNECTION,
-        issues.map((j) => ({ key: `BEN-${j + 1}`, id: issueId(j) })),
+        issues.map((j) => ({ key: issueKey(j), id: issueId(j) })),
         now,
       );
       await links.replaceLinks(
@@ -315,19 +321,26 @@ export async function plainLookup(deps: Deps, issue: string): Promise<number> {
   return rows.length + history.length;
 }
 
-export async function measure(work: (issue: string) => Promise<unknown>, seedRandom: number) {
+/** The issues (by index j) that `measure` asks for, warm-up first: the same for every query. */
+export function issueSequence(seedRandom: number): number[] {
   let state = seedRandom;
-  const nextIssue = () => {
+  return Array.from({ length: WARMUP + QUERIES }, () => {
     state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return issueId(state % (TESTS / TESTS_PER_ISSUE));
-  };
-  for (let i = 0; i < WARMUP; i++) await work(nextIssue());
+    return state % (TESTS / TESTS_PER_ISSUE);
+  });
+}
+
+/** p50/p99 of `work` over {@link QUERIES} random issues after {@link WARMUP} warm-up ones. */
+export async function measure(
+  work: (issue: string, j: number, n: number) => Promise<unknown>,
+  seedRandom: number,
+) {
+  const sequence = issueSequence(seedRandom);
   const samples: number[] = [];
-  for (let i = 0; i < QUERIES; i++) {
-    const issue = nextIssue();
+  for (const [n, j] of sequence.entries()) {
     const start = process.hrtime.bigint();
-    await work(issue);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    await work(issueId(j), j, n);
+    if (n >= WARMUP) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return percentiles(samples);
 }
@@ -343,7 +356,7 @@ interface StoreResult {
 async function benchStore(store: StoreKind): Promise<StoreResult> {
   const t = await createTestDeps({ store });
   try {
-    const seedSeconds = await seed(t.deps);
+    const seedSeconds = await seedCoverage(t.deps);
     const sanity = await getIssueTests(t.deps, {
       connectionId: CONNECTION,
       issueIdOrKey: issueId(7),

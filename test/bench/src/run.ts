@@ -9,6 +9,7 @@ import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
 import { benchJqlSearch, JQL_TITLE } from './jql.ts';
+import { benchPanel, PANEL_TITLE } from './panel.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
 import { benchResultsImport, IMPORT_TITLE } from './results/import.ts';
 
@@ -20,6 +21,7 @@ const PARTS = [
   'devops-drain',
   'jql',
   'coverage',
+  'panel',
   'import',
 ] as const;
 type Part = (typeof PARTS)[number];
@@ -30,6 +32,7 @@ const ORDER = [
   DRAIN_TITLE,
   JQL_TITLE,
   COVERAGE_TITLE,
+  PANEL_TITLE,
   IMPORT_TITLE,
 ];
 
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
   if (parts.has('devops-drain')) push(await benchDevopsDrain(ctx));
   if (parts.has('jql')) push(await benchJqlSearch(ctx));
   if (parts.has('coverage')) push(await benchCoverage(ctx));
+  if (parts.has('panel')) push(await benchPanel(ctx));
   if (parts.has('import')) push(await benchResultsImport(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {

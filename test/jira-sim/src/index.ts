@@ -43,6 +43,7 @@ import type { SimDeps } from './deps.ts';
 import { createSimDevops, type SimDevops } from './devops/state.ts';
 import type { InvocationTokenInput } from './forge/fit.ts';
 import { createForgeSigner, FORGE_JWKS_PATH } from './forge/fit.ts';
+import { type ForgeTokens, type ForgeTokensInput, issueForgeTokens } from './forge/oauth-tokens.ts';
 import type { SimSettings } from './settings.ts';
 import { createDefaultSettings } from './settings.ts';
 import { startWebhookDispatch } from './webhooks/dispatch.ts';
@@ -129,6 +130,11 @@ export interface Sim {
   revoke(filter: RevokeFilter): number;
   /** Sign a Forge Invocation Token for a site (RS256, verifiable with {@link Sim.forgeJwksUrl}). */
   signInvocationToken(input: InvocationTokenInput): Promise<string>;
+  /**
+   * The OAuth tokens Forge forwards with an invocation (`x-forge-oauth-user` for `accountId`,
+   * `x-forge-oauth-system`): good on the site's `app.apiBaseUrl` until they expire.
+   */
+  issueForgeTokens(input: ForgeTokensInput): ForgeTokens;
   forgeAppId: string;
   forgeJwksUrl: string;
   /** Outgoing webhooks: `await sim.webhooks.flush()` until deliveries settle; attempts, failures. */
@@ -228,6 +234,7 @@ export function createSim(options: SimOptions): Sim {
     approveRequestToken: (token, opts) => approveOAuth1RequestToken(deps, token, opts),
     revoke: (filter) => revokeCredentials(deps, filter),
     signInvocationToken: (input) => deps.forge.sign(input, deps.settings.forgeTokenTtlSeconds),
+    issueForgeTokens: (input) => issueForgeTokens(deps, input),
     forgeAppId: deps.forge.appId,
     forgeJwksUrl: `${baseUrl}${FORGE_JWKS_PATH}`,
     webhooks: createSimWebhooks(deps),
@@ -253,6 +260,7 @@ export {
 } from './dc/oauth1/signature.ts';
 export type { SimDevops, StoredDevopsItem } from './devops/state.ts';
 export type { InvocationTokenInput } from './forge/fit.ts';
+export type { ForgeTokens, ForgeTokensInput } from './forge/oauth-tokens.ts';
 export type { SimSettings } from './settings.ts';
 export type { SimWebhooks } from './webhooks/sim-api.ts';
 export type {

@@ -30,6 +30,8 @@ export interface SimSettings {
   oauth1RequestTokenTtlMs: number;
   /** Forge Invocation Token lifetime (25 s in Atlassian's example). */
   forgeTokenTtlSeconds: number;
+  /** Forge-forwarded OAuth tokens (user and system): "at least 2 hours", user tokens "max 4 hours". */
+  forgeOAuthTokenTtlSeconds: number;
   /** Lifetime of a REST-registered (dynamic) webhook, extended by refresh (Atlassian: 30 days). */
   dynamicWebhookTtlMs: number;
   /** Delays before each webhook retry; its length is the retry count (UNCONFIRMED: "up to five retries, 5–15 min apart"). */
@@ -52,6 +54,7 @@ export function createDefaultSettings(): SimSettings {
     oauth1AccessTokenTtlSeconds: 157_680_000,
     oauth1RequestTokenTtlMs: 10 * MINUTE,
     forgeTokenTtlSeconds: 25,
+    forgeOAuthTokenTtlSeconds: 7200,
     dynamicWebhookTtlMs: 30 * DAY,
     webhookRetryDelaysMs: [5, 10, 15, 15, 15].map((minutes) => minutes * MINUTE),
     webhookJwtTtlSeconds: 900,

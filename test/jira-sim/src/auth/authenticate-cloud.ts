@@ -16,8 +16,24 @@ function authenticateBearer(deps: SimDeps, site: CloudSite, token: string): Clou
   const record = findLiveAccessToken(deps.tokens, token, deps.clock.now(), [
     'cloud-3lo',
     'cloud-2lo',
+    'forge-user',
+    'forge-system',
   ]);
   if (!record) return null;
+  if (record.kind === 'forge-user' || record.kind === 'forge-system') {
+    // A Forge token is minted for one installation: one site, and acts as its one user (the
+    // viewing user, or the app's bot account) with the app's scopes.
+    const user = record.userId === null ? undefined : site.users.get(record.userId);
+    if (record.cloudId !== site.cloudId || !user?.active) return null;
+    return {
+      kind: 'cloud-3lo',
+      instance: site,
+      user,
+      clientId: record.clientId,
+      scopes: new Set(record.scopes),
+      token: record,
+    };
+  }
   if (record.kind === 'cloud-2lo') {
     const client = deps.credentials.devopsClients.get(record.clientId);
     if (!client || record.cloudId !== site.cloudId) return null;

@@ -4,7 +4,11 @@
  */
 import type { Rng } from '../core/rng.ts';
 
-export type BearerKind = 'cloud-3lo' | 'cloud-2lo' | 'dc-oauth2';
+/**
+ * `forge-user` / `forge-system`: the OAuth tokens Forge forwards to a remote
+ * (`x-forge-oauth-user`, `x-forge-oauth-system`), good only on the site's `app.apiBaseUrl`.
+ */
+export type BearerKind = 'cloud-3lo' | 'cloud-2lo' | 'dc-oauth2' | 'forge-user' | 'forge-system';
 
 /** A Cloud 3LO consent: one per app per Atlassian account, covering the sites chosen so far. */
 export interface Grant {
@@ -57,7 +61,7 @@ export interface AccessToken {
   grantId: string | null;
   familyId: string | null;
   scopes: string[];
-  /** 2LO only: the site whose DevOps APIs the token may call. */
+  /** 2LO and Forge tokens: the one site the token may call. */
   cloudId: string | null;
   issuedAt: number;
   expiresAt: number;

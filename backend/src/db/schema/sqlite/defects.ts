@@ -6,6 +6,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import type { SealedSecret } from '../../../crypto/secret.ts';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const DEFECT_STATES = ['pending', 'created', 'failed'] as const;
@@ -29,6 +30,15 @@ export const defects = sqliteTable(
     state: text('state', { enum: DEFECT_STATES }).notNull(),
     /** The test-tool user whose own grant files it (`X-Testbridge-User`); null: the connection's. */
     actingUser: text('acting_user'),
+    /** Filed from the Forge panel: the viewing user's Jira accountId (Jira's reporter). */
+    actingAccountId: text('acting_account_id'),
+    /** Filed from the Forge panel: the installation's `app.apiBaseUrl` the user token is for. */
+    jiraApiBaseUrl: text('jira_api_base_url'),
+    /**
+     * The viewing user's Forge user token, sealed, while the defect waits for Jira; erased once
+     * it is settled (created or failed). Short-lived: an expired one fails the defect.
+     */
+    actingToken: text('acting_token').$type<SealedSecret>(),
     summary: text('summary').notNull(),
     issueId: text('issue_id'),
     issueKey: text('issue_key'),
