@@ -73,9 +73,10 @@ describe('the Forge remote routes', () => {
     if (answer.status !== 'connected') return;
     expect(answer.issueTests.connectionId).toBe('conn-acme');
     expect(answer.issueTests.coverage).toBe('NOK');
+    // Asked by key, read by the id the token signs (no key lookup).
     expect(t.calls.issueTests.at(-1)).toEqual({
       connectionId: 'conn-acme',
-      issueIdOrKey: 'SHOP-1',
+      issueIdOrKey: '10001',
       scope: { kind: 'environment', environment: 'staging' },
       history: 3,
     });

@@ -157,7 +157,8 @@ export async function issueTestsFor(
   if (!connection) return notConnected(invocation);
   const issueTests = await features.issueTests(deps, {
     connectionId: connection.id,
-    issueIdOrKey: asked,
+    // The signed issue id when the token names one: read by id from the store, no key lookup.
+    issueIdOrKey: issue.id ?? asked,
     scope: request.scope,
     history: request.history,
   });
