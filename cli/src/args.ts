@@ -22,7 +22,7 @@ const common: Options = {
   'repository-url': text,
   issue: { type: 'string', multiple: true },
   'no-commit-keys': { type: 'boolean' },
-  'env-file': text,
+  'export-file': text,
   'fail-on': { type: 'string', multiple: true },
   wait: text,
   timeout: text,
@@ -62,7 +62,10 @@ export function parseCommandLine(argv: string[]): ParsedArgs | 'help' {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') return 'help';
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    throw new CliError(EXIT.usage, `Unknown command "${command}"; use ${COMMANDS.join(', ')} (or --help)`);
+    throw new CliError(
+      EXIT.usage,
+      `Unknown command "${command}"; use ${COMMANDS.join(', ')} (or --help)`,
+    );
   }
   const cmd = command as Command;
   try {
@@ -120,7 +123,7 @@ Build facts (read from the CI; a flag overrides):
   --state STATE (successful, failed, cancelled, in_progress, pending, unknown; success/failure… too)
   --branch B  --commit SHA  --repository-url URL  --label L  --description D
 Issue keys (branch, commits since the last build, --issue, TESTBRIDGE_ISSUE_KEYS):
-  --issue KEY (repeatable or comma-separated)  --no-commit-keys  --env-file FILE
+  --issue KEY (repeatable or comma-separated)  --no-commit-keys  --export-file FILE
 deploy:       --environment ID  --environment-name NAME  --environment-type TYPE  --deployment-number N
 test-report:  --project KEY  --name NAME  --environment E  --fix-version V  --no-gzip  --no-build
 Behaviour:

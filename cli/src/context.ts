@@ -43,7 +43,12 @@ export interface ContextFlags {
   commitKeys: boolean;
 }
 
-function required(value: string | undefined, what: string, flag: string, ci: CiProvider | undefined) {
+function required(
+  value: string | undefined,
+  what: string,
+  flag: string,
+  ci: CiProvider | undefined,
+) {
   if (value) return value;
   const where = ci ? `${ci.name} does not provide it` : 'no supported CI was detected';
   throw new CliError(EXIT.usage, `Missing ${what}: ${where}; pass ${flag}`);
@@ -92,9 +97,22 @@ export async function resolveContext(
   const ci = detectCi(env);
   const facts: CiFacts = ci ? ci.read(env) : {};
   output.debug(ci ? `running in ${ci.name}` : 'no supported CI detected: flags only');
-  const pipelineId = required(flags.pipelineId ?? facts.pipelineId, 'the pipeline id', '--pipeline-id', ci);
-  const rawNumber = required(flags.buildNumber ?? facts.buildNumber, 'the build number', '--build-number', ci);
-  const buildNumber = toBuildNumber(rawNumber, flags.buildNumber ? '--build-number' : 'The CI build number');
+  const pipelineId = required(
+    flags.pipelineId ?? facts.pipelineId,
+    'the pipeline id',
+    '--pipeline-id',
+    ci,
+  );
+  const rawNumber = required(
+    flags.buildNumber ?? facts.buildNumber,
+    'the build number',
+    '--build-number',
+    ci,
+  );
+  const buildNumber = toBuildNumber(
+    rawNumber,
+    flags.buildNumber ? '--build-number' : 'The CI build number',
+  );
   const url = flags.url ?? facts.url;
   const pipelineName = flags.pipelineName ?? facts.pipelineName ?? pipelineId;
   const rawState = flags.state ?? facts.state;
@@ -104,8 +122,13 @@ export async function resolveContext(
   const branch = flags.branch ?? facts.branch;
   const sources = [
     { source: 'branch', keys: extractIssueKeys(branch) },
-    ...(flags.commitKeys ? [await commitKeys({ ...facts, commit: flags.commit ?? facts.commit }, cwd, output)] : []),
-    { source: '--issue', keys: (flags.issue ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean) },
+    ...(flags.commitKeys
+      ? [await commitKeys({ ...facts, commit: flags.commit ?? facts.commit }, cwd, output)]
+      : []),
+    {
+      source: '--issue',
+      keys: (flags.issue ?? []).flatMap((value) => value.split(/[\s,]+/)).filter(Boolean),
+    },
     { source: 'TESTBRIDGE_ISSUE_KEYS', keys: extractIssueKeys(env.TESTBRIDGE_ISSUE_KEYS) },
   ];
   return {

@@ -1,7 +1,7 @@
 /**
  * Hands the issue keys to later steps: GitHub Actions' step output (`issue-keys`) and job
  * environment (`TESTBRIDGE_ISSUE_KEYS`) files when present, and a dotenv file named by
- * `--env-file` (GitLab's `artifacts:reports:dotenv`, or any `source`-able file).
+ * `--export-file` (GitLab's `artifacts:reports:dotenv`, or any `source`-able file).
  */
 import { appendFileSync } from 'node:fs';
 import type { Env } from './ci/providers.ts';

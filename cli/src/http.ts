@@ -187,7 +187,11 @@ export function createClient(options: ClientOptions): Client {
       const withToken = async (value: string) =>
         send(method, path, {
           ...init,
-          headers: { accept: 'application/json', ...init.headers, authorization: `Bearer ${value}` },
+          headers: {
+            accept: 'application/json',
+            ...init.headers,
+            authorization: `Bearer ${value}`,
+          },
         });
       const first = await withToken(await bearer());
       if (first.status !== 401) return checkAuth(first);

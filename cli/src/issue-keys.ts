@@ -47,7 +47,7 @@ export function mergeKeys(sources: { source: string; keys: string[] }[]): FoundK
 const run = promisify(execFile);
 
 /**
- * Commit messages of `range` (`a..b`, or one commit) by `git log`, in `cwd`; undefined when git
+ * Commit messages of `range` (`a..b`, or one commit) by `git log`, oldest first; undefined when git
  * cannot answer (no repository, a shallow clone without the older commit).
  */
 export async function readCommitMessages(
@@ -61,10 +61,12 @@ export async function readCommitMessages(
       ['log', '--format=%B%x00', `--max-count=${maxCount}`, range, '--'],
       { cwd, maxBuffer: 16 * 1024 * 1024 },
     );
+    // git lists newest first; keys are reported in the order they were written.
     return stdout
       .split('\0')
       .map((message) => message.trim())
-      .filter(Boolean);
+      .filter(Boolean)
+      .reverse();
   } catch {
     return undefined;
   }

@@ -38,7 +38,8 @@ function needEnv(env: Env, name: string, flag?: string): string {
 function msEnv(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,7}$/.test(raw)) throw new CliError(EXIT.usage, `${name} "${raw}" is not milliseconds`);
+  if (!/^\d{1,7}$/.test(raw))
+    throw new CliError(EXIT.usage, `${name} "${raw}" is not milliseconds`);
   return Number(raw);
 }
 
@@ -62,8 +63,10 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
     }
     const { command, values } = parsed;
     const env = deps.env;
-    const baseUrl = str(values['testbridge-url']) ?? needEnv(env, 'TESTBRIDGE_URL', '--testbridge-url');
-    if (!URL.canParse(baseUrl)) throw new CliError(EXIT.usage, `TESTBRIDGE_URL "${baseUrl}" is not a URL`);
+    const baseUrl =
+      str(values['testbridge-url']) ?? needEnv(env, 'TESTBRIDGE_URL', '--testbridge-url');
+    if (!URL.canParse(baseUrl))
+      throw new CliError(EXIT.usage, `TESTBRIDGE_URL "${baseUrl}" is not a URL`);
     const client = createClient({
       baseUrl,
       clientId: needEnv(env, 'TESTBRIDGE_CLIENT_ID'),
@@ -113,12 +116,13 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         now: deps.now,
       },
       failOn: failOnFlag(values['fail-on']),
-      envFile: str(values['env-file']),
+      envFile: str(values['export-file']),
       now: deps.now,
     };
     const kind = command === 'deploy' ? 'deployment' : 'build';
     // test-report links a build only when there is one to name (a CI, or --pipeline-id).
-    const hasBuild = command !== 'test-report' || Boolean(flags.pipelineId) || detectCi(env) !== undefined;
+    const hasBuild =
+      command !== 'test-report' || Boolean(flags.pipelineId) || detectCi(env) !== undefined;
     const ctx = hasBuild ? await resolveContext(kind, flags, env, deps.cwd, output) : undefined;
     if (ctx) printKeys(ctx, output, exportIssueKeys(ctx.issueKeys.keys, env, rt.envFile, output));
     const label = str(values.label);
@@ -147,7 +151,10 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
         label,
         description,
       });
-      printOutcomes(outcomes.filter((o) => o.label.startsWith('build ')), output);
+      printOutcomes(
+        outcomes.filter((o) => o.label.startsWith('build ')),
+        output,
+      );
     }
     output.debug(`CI tokens fetched in this run: ${client.tokensFetched()}`);
     return failOnExit(outcomes, rt.failOn, output);
@@ -156,7 +163,9 @@ export async function main(argv: string[], deps: MainDeps): Promise<number> {
       output.warn(`testbridge: ${error.message}`);
       return error.exitCode;
     }
-    output.warn(`testbridge: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    output.warn(
+      `testbridge: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     return 70;
   }
 }

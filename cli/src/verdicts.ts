@@ -10,6 +10,7 @@ import {
 } from '@testbridge/shared/api/devops';
 
 type AcceptedDevopsEvent = AcceptedDevopsEvents['events'][number];
+
 import { CliError, EXIT } from './errors.ts';
 import { type Client, describeError } from './http.ts';
 import type { Output } from './output.ts';
@@ -50,15 +51,27 @@ async function readEvent(client: Client, id: string): Promise<DevopsEvent> {
   return parsed.data;
 }
 
+/** Jira names unknown keys in `unknownIssueKeys`, or in `unknownAssociations` when sent as such. */
+function unknownKeysOf(event: DevopsEvent): string[] {
+  const fromAssociations = (event.jira?.unknownAssociations ?? [])
+    .filter((a) => a.associationType === 'issueKeys' || a.associationType === 'issueIdOrKeys')
+    .flatMap((a) => a.values.map(String));
+  return [...new Set([...(event.jira?.unknownIssueKeys ?? []), ...fromAssociations])];
+}
+
 function outcomeOf(label: string, event: DevopsEvent): ItemOutcome {
-  const unknownIssueKeys = event.jira?.unknownIssueKeys ?? [];
+  const unknownIssueKeys = unknownKeysOf(event);
   if (!isSettled(event.status)) {
     return { label, status: 'pending', unknownIssueKeys, reason: event.explanation };
   }
   const rejected = event.status === 'rejected' || event.status === 'dead';
-  const said = event.jira?.errors.length ? ` Jira said: ${event.jira.errors.join('; ')}` : '';
-  const reason = rejected && !event.explanation.includes(said.trim()) ? `${event.explanation}${said}` : event.explanation;
-  return { label, status: rejected ? 'rejected' : 'accepted', unknownIssueKeys, reason };
+  // The explanation quotes Jira's own messages already.
+  return {
+    label,
+    status: rejected ? 'rejected' : 'accepted',
+    unknownIssueKeys,
+    reason: event.explanation,
+  };
 }
 
 /** Follows each accepted event until Jira's verdict is known or the wait is over. */

@@ -81,6 +81,7 @@ export const CI_PROVIDERS: readonly CiProvider[] = [
       pipelineName: '`GITHUB_WORKFLOW`',
       buildNumber: '`GITHUB_RUN_NUMBER`',
       url: '`GITHUB_SERVER_URL`/`GITHUB_REPOSITORY`/actions/runs/`GITHUB_RUN_ID`',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub's expression syntax, shown as is
       state: '— (pass `--state ${{ job.status }}`)',
       branch: '`GITHUB_HEAD_REF` (pull requests), else `GITHUB_REF_NAME`',
       commit: '`GITHUB_SHA`',
@@ -202,7 +203,8 @@ export const CI_PROVIDERS: readonly CiProvider[] = [
       buildNumber: '`BUILD_BUILDID` (an integer; `BUILD_BUILDNUMBER` is in the display name)',
       url: '`SYSTEM_COLLECTIONURI``SYSTEM_TEAMPROJECT`/_build/results?buildId=`BUILD_BUILDID`',
       state: '`AGENT_JOBSTATUS`',
-      branch: '`SYSTEM_PULLREQUEST_SOURCEBRANCH`, else `BUILD_SOURCEBRANCH` (without `refs/heads/`)',
+      branch:
+        '`SYSTEM_PULLREQUEST_SOURCEBRANCH`, else `BUILD_SOURCEBRANCH` (without `refs/heads/`)',
       commit: '`BUILD_SOURCEVERSION`, message `BUILD_SOURCEVERSIONMESSAGE`',
       environment: '`ENVIRONMENT_NAME` (deployment jobs)',
       commitRange: '— (head commit message only)',
@@ -255,6 +257,7 @@ export const CI_PROVIDERS: readonly CiProvider[] = [
       pipelineId: '`JOB_NAME`',
       buildNumber: '`BUILD_NUMBER`',
       url: '`BUILD_URL`',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Groovy's interpolation, shown as is
       state: '— (pass `--state ${currentBuild.currentResult}`)',
       branch: '`BRANCH_NAME` (multibranch), else `GIT_BRANCH` without `origin/`',
       commit: '`GIT_COMMIT` (Git plugin)',

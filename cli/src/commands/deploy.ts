@@ -14,7 +14,10 @@ export interface DeployFlags {
 }
 
 /** GitLab's tiers and common words as Jira's environment types; unknown words are left out. */
-function environmentTypeOf(raw: string | undefined, explicit: boolean): CiDeployment['environment']['type'] {
+function environmentTypeOf(
+  raw: string | undefined,
+  explicit: boolean,
+): CiDeployment['environment']['type'] {
   if (!raw) return undefined;
   const word = raw.trim().toLowerCase();
   const mapped = word === 'other' ? 'unmapped' : word === 'test' ? 'testing' : word;
@@ -46,7 +49,10 @@ export async function runDeploy(
   let sequence = ctx.buildNumber;
   if (flags.deploymentNumber !== undefined) {
     if (!/^\d{1,15}$/.test(flags.deploymentNumber)) {
-      throw new CliError(EXIT.usage, `--deployment-number "${flags.deploymentNumber}" is not a whole number`);
+      throw new CliError(
+        EXIT.usage,
+        `--deployment-number "${flags.deploymentNumber}" is not a whole number`,
+      );
     }
     sequence = Number(flags.deploymentNumber);
   }

@@ -27,7 +27,12 @@ export interface TestReportFlags extends BuildFlags {
 
 /** The files the patterns name (globs expanded, literal paths kept), sorted, each once. */
 export async function expandReportFiles(patterns: string[], cwd: string): Promise<string[]> {
-  const files = await glob(patterns, { cwd, absolute: true, onlyFiles: true, expandDirectories: false });
+  const files = await glob(patterns, {
+    cwd,
+    absolute: true,
+    onlyFiles: true,
+    expandDirectories: false,
+  });
   return [...new Set(files)].sort();
 }
 
@@ -40,7 +45,10 @@ function contentTypeOf(name: string): string {
 async function createRun(rt: Runtime, ctx: BuildContext | undefined, flags: TestReportFlags) {
   const project = flags.project ?? rt.env.TESTBRIDGE_PROJECT;
   if (!project) {
-    throw new CliError(EXIT.usage, 'Missing the test-tool project: pass --project or set TESTBRIDGE_PROJECT');
+    throw new CliError(
+      EXIT.usage,
+      'Missing the test-tool project: pass --project or set TESTBRIDGE_PROJECT',
+    );
   }
   const body = {
     projectKey: project,
@@ -59,7 +67,10 @@ async function createRun(rt: Runtime, ctx: BuildContext | undefined, flags: Test
   });
   const run = TestRun.safeParse(response.body);
   if (response.status !== 201 || !run.success) {
-    throw new CliError(EXIT.refused, `Testbridge did not open the test run: ${describeError(response)}`);
+    throw new CliError(
+      EXIT.refused,
+      `Testbridge did not open the test run: ${describeError(response)}`,
+    );
   }
   return run.data;
 }
@@ -94,12 +105,24 @@ export async function runTestReport(
     if (response.status === 200 && imported.success) {
       last = imported.data;
       const f = imported.data.file;
-      const unknown = f.unknownIssueKeys.length ? `; unknown issue keys: ${f.unknownIssueKeys.join(', ')}` : '';
+      const unknown = f.unknownIssueKeys.length
+        ? `; unknown issue keys: ${f.unknownIssueKeys.join(', ')}`
+        : '';
       rt.output.info(`${name}: ${f.cases} case(s), ${f.tests} test(s)${unknown}`);
-      outcomes.push({ label: name, status: 'accepted', unknownIssueKeys: f.unknownIssueKeys, reason: '' });
+      outcomes.push({
+        label: name,
+        status: 'accepted',
+        unknownIssueKeys: f.unknownIssueKeys,
+        reason: '',
+      });
     } else if (response.status >= 400 && response.status < 500 && response.status !== 409) {
       rt.output.warn(`${name}: REJECTED — ${describeError(response)}`);
-      outcomes.push({ label: name, status: 'rejected', unknownIssueKeys: [], reason: describeError(response) });
+      outcomes.push({
+        label: name,
+        status: 'rejected',
+        unknownIssueKeys: [],
+        reason: describeError(response),
+      });
     } else {
       throw new CliError(EXIT.refused, `Testbridge refused ${name}: ${describeError(response)}`);
     }
@@ -127,7 +150,9 @@ async function linkBuild(
   const label = `build ${ctx.pipelineId} #${ctx.buildNumber}`;
   const outcome = last.file.buildTestInfo;
   if (outcome === 'filled') {
-    rt.output.info(`${label}: its test counts come from this run (it was still waiting to go to Jira)`);
+    rt.output.info(
+      `${label}: its test counts come from this run (it was still waiting to go to Jira)`,
+    );
     return [];
   }
   if (outcome === 'already_set') {
