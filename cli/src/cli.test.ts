@@ -499,6 +499,13 @@ describe('testbridge test-report', () => {
     expect(run.stdout).toContain('ok.xml: 1 case(s), 1 test(s)');
   });
 
+  it('a project Testbridge does not know: exit 5 with its reason', async () => {
+    writeFileSync(join(repo, 'one.xml'), junit('<testcase classname="a" name="b"/>'));
+    const run = await cli(['test-report', 'one.xml', '--project', 'NOPE'], {});
+    expect(run.code, run.all).toBe(5);
+    expect(run.stderr).toMatch(/testbridge: Testbridge did not open the test run: .*NOPE/);
+  });
+
   it('no file matching: exit 2', async () => {
     const run = await cli(['test-report', 'nothing/*.xml'], { TESTBRIDGE_PROJECT: 'WEBAPP' });
     expect(run.code, run.all).toBe(2);

@@ -200,6 +200,8 @@ export const CI_PROVIDERS: readonly CiProvider[] = [
     },
     variables: {
       pipelineId: '`SYSTEM_TEAMPROJECT`/`BUILD_DEFINITIONNAME`',
+      pipelineName:
+        '`BUILD_DEFINITIONNAME` (display name: `BUILD_DEFINITIONNAME` `BUILD_BUILDNUMBER`)',
       buildNumber: '`BUILD_BUILDID` (an integer; `BUILD_BUILDNUMBER` is in the display name)',
       url: '`SYSTEM_COLLECTIONURI``SYSTEM_TEAMPROJECT`/_build/results?buildId=`BUILD_BUILDID`',
       state: '`AGENT_JOBSTATUS`',
@@ -278,6 +280,7 @@ export const CI_PROVIDERS: readonly CiProvider[] = [
     }),
     variables: {
       pipelineId: '`TEAMCITY_PROJECT_NAME`/`TEAMCITY_BUILDCONF_NAME`',
+      pipelineName: '`TEAMCITY_BUILDCONF_NAME`',
       buildNumber: '`BUILD_NUMBER` (must be an integer; else `--build-number`)',
       url: '— (pass `--url %teamcity.serverUrl%/viewLog.html?buildId=%teamcity.build.id%`)',
       state: '— (`--state`)',

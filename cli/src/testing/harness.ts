@@ -45,7 +45,26 @@ export interface CliRun {
   all: string;
 }
 
-export async function startCliTestbed() {
+type ResultsTestbed = Awaited<ReturnType<typeof createResultsTestbed>>;
+
+export interface CliTestbed {
+  t: ResultsTestbed['t'];
+  sim: ResultsTestbed['sim'];
+  ci: ResultsTestbed['ci'];
+  drain: ResultsTestbed['drain'];
+  advance: ResultsTestbed['advance'];
+  /** The backend's real address. */
+  url: string;
+  /** A scratch directory, the child's HOME and default cwd. */
+  home: string;
+  /** Answers the front door gives before the backend sees the request. */
+  faults: FrontDoorFault[];
+  seen: SeenRequest[];
+  run(args: string[], env?: Record<string, string>, cwd?: string): Promise<CliRun>;
+  close(): Promise<void>;
+}
+
+export async function startCliTestbed(): Promise<CliTestbed> {
   const bed = await createResultsTestbed('sqlite', { DEVOPS_VERDICT_WAIT_MS: '5000' });
   const faults: FrontDoorFault[] = [];
   const seen: SeenRequest[] = [];
@@ -109,7 +128,11 @@ export async function startCliTestbed() {
   }
 
   return {
-    ...bed,
+    t: bed.t,
+    sim: bed.sim,
+    ci: bed.ci,
+    drain: bed.drain,
+    advance: bed.advance,
     url,
     home,
     faults,
@@ -126,8 +149,6 @@ export async function startCliTestbed() {
     },
   };
 }
-
-export type CliTestbed = Awaited<ReturnType<typeof startCliTestbed>>;
 
 /** A loopback port nobody listens on (bound, then closed). */
 export async function closedPort(): Promise<number> {
