@@ -35,7 +35,7 @@ export interface ApiResponse {
   body: unknown;
 }
 
-export interface RequestInit {
+export interface SendInit {
   body?: string | Uint8Array;
   headers?: Record<string, string>;
   query?: Record<string, string>;
@@ -43,7 +43,7 @@ export interface RequestInit {
 
 export interface Client {
   /** An authenticated request; answers anything but network failures, 5xx and 429 (retried). */
-  request(method: string, path: string, init?: RequestInit): Promise<ApiResponse>;
+  request(method: string, path: string, init?: SendInit): Promise<ApiResponse>;
   /** How many tokens this run fetched (one, unless it expired or was refused). */
   tokensFetched(): number;
 }
@@ -97,7 +97,7 @@ export function createClient(options: ClientOptions): Client {
   let fetched = 0;
 
   /** One logical request: retried on network errors, 5xx and 429 until the retries run out. */
-  async function send(method: string, path: string, init: RequestInit): Promise<ApiResponse> {
+  async function send(method: string, path: string, init: SendInit): Promise<ApiResponse> {
     const url = new URL(`${base}${path}`);
     for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
     const attempts = options.retries + 1;

@@ -159,6 +159,11 @@ async function linkBuild(
     rt.output.info(`${label}: already carries test counts its CI sent; left as it is`);
     return [];
   }
+  if (!ctx.url) {
+    const where = ctx.ci ? `${ctx.ci.name} gives no build URL` : 'no build URL';
+    rt.output.warn(`${label}: not posted with this run's test counts: ${where}; pass --url`);
+    return [];
+  }
   const c = last.run.counts;
   const state = ctx.state ?? (c.failed + c.error > 0 ? 'failed' : 'successful');
   rt.output.info(`${label}: posting it with this run's test counts (state ${state})`);
