@@ -25,6 +25,13 @@ describe("issue keys by the Jenkins plugin's rules", () => {
     expect(extractIssueKeys(text)).toEqual([]);
   });
 
+  it("leaves out a key Jira's DevOps APIs would refuse when merging", () => {
+    expect(mergeKeys([{ source: 'branch', keys: extractIssueKeys('ÄBC-7 and TB-1') }])).toEqual({
+      keys: ['TB-1'],
+      sources: [{ source: 'branch', keys: ['TB-1'] }],
+    });
+  });
+
   it('stops at 100 keys, as the plugin and Jira do', () => {
     const text = Array.from({ length: 150 }, (_, i) => `TB-${i + 1}`).join(' ');
     const keys = extractIssueKeys(text);

@@ -7,6 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { IssueKey } from '@testbridge/shared/jira/builds';
 
 /** Jira's cap on issue keys per build or deployment, which the plugin applies too. */
 export const ISSUE_KEY_LIMIT = 100;
@@ -14,7 +15,7 @@ export const ISSUE_KEY_LIMIT = 100;
 // Java's \p{Punct}: the ASCII punctuation characters.
 const SEPARATOR = '[\\s!"#$%&\'()*+,\\-./:;<=>?@[\\\\\\]^_`{|}~]';
 const KEY = new RegExp(
-  `(?:(?<=${SEPARATOR})|^)(\\p{Lu}[\\p{Lu}\\p{Nd}_]{1,255}-\\p{Nd}{1,100})(?:(?=${SEPARATOR})|$)`,
+  `(?:(?<=${SEPARATOR})|^)(\\p{Lu}[\\p{Lu}0-9_]{1,255}-[0-9]{1,100})(?:(?=${SEPARATOR})|$)`,
   'gmu',
 );
 
@@ -35,13 +36,21 @@ export interface FoundKeys {
   sources: { source: string; keys: string[] }[];
 }
 
-/** Merges keys from several sources, first occurrence first, at most 100. */
+/**
+ * Merges keys from several sources, first occurrence first, at most 100. A key the plugin's
+ * pattern finds but Jira's DevOps APIs refuse (`IssueKey`: ASCII word characters, e.g. not
+ * `ÄBC-1`) is left out, so it cannot get the whole item rejected.
+ */
 export function mergeKeys(sources: { source: string; keys: string[] }[]): FoundKeys {
   const all = new Set<string>();
-  for (const { keys } of sources) {
+  const kept = sources.map(({ source, keys }) => ({
+    source,
+    keys: keys.filter((key) => IssueKey.safeParse(key).success),
+  }));
+  for (const { keys } of kept) {
     for (const key of keys) if (all.size < ISSUE_KEY_LIMIT) all.add(key);
   }
-  return { keys: [...all], sources: sources.filter((s) => s.keys.length > 0) };
+  return { keys: [...all], sources: kept.filter((s) => s.keys.length > 0) };
 }
 
 const run = promisify(execFile);
