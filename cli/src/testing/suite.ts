@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { COMMITS } from './ci-fixtures.ts';
 import {
   buildBundle,
@@ -40,6 +40,8 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
 }
 
 export function setUpCliSuite() {
+  // Child processes on a busy 2-core machine: generous bounds, never asserted as durations.
+  vi.setConfig({ testTimeout: 60_000 });
   let testbed: CliTestbed | undefined;
   let repo = '';
   let shas: string[] = [];
