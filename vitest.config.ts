@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['{backend,shared,test}/**/*.test.ts'] },
+        test: { name: 'node', include: ['{backend,shared,test,cli}/**/*.test.ts'] },
       },
       {
         // UI Kit needs a stand-in Jira host before @forge/bridge loads.
