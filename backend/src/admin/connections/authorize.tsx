@@ -138,16 +138,31 @@ function FlowPage({
         {choosing ? null : (
           <section aria-labelledby="step-1">
             <h2 id="step-1">Step 1: approve in Jira</h2>
-            <p>
-              <a
-                href={flow.authorizationUrl ?? '#'}
-                target="_blank"
-                rel="noopener noreferrer"
-                data-testid="authorization-link"
-              >
-                Open Jira's authorization page (new tab)
-              </a>
-            </p>
+            {flow.authorizationUrl ? (
+              <p>
+                <a
+                  href={flow.authorizationUrl}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                  data-testid="authorization-link"
+                >
+                  Open Jira's authorization page (new tab)
+                </a>
+              </p>
+            ) : (
+              <p class="hint">
+                The authorization link is shown once, when the authorization starts. Approved
+                already? Paste the code below; otherwise start again.
+              </p>
+            )}
+            {flow.authorizationUrl ? null : (
+              <form method="post" action={`/admin/connections/${connection.id}/authorize`}>
+                <CsrfInput session={session} />
+                <button type="submit" class="secondary">
+                  Start again
+                </button>
+              </form>
+            )}
             <p class="hint">
               Approve there. If it comes back to this browser, this page moves on by itself; else
               Jira's page ends with a verification code for step 2.
@@ -235,7 +250,11 @@ export function authorizeRoutes(deps: Deps) {
         callback: 'redirect',
       });
       bindBrowser(c, deps, flow.flowId, browserBinding);
-      return c.redirect(`/admin/connections/${id}/authorize/${flow.flowId}`, 303);
+      // Rendered here, not redirected: the link carries the one-time state, which is stored
+      // only hashed, so this answer is the one place it can be shown.
+      return c.html(
+        <FlowPage session={session} connection={await getConnection(deps, id)} flow={flow} />,
+      );
     } catch (error) {
       const failure = formFailureOf(error);
       const connection = await getConnection(deps, id);
