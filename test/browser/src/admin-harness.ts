@@ -47,7 +47,7 @@ export async function startAdminHarness(): Promise<AdminHarness> {
   const t = await createTestApp({
     fetch: globalThis.fetch,
     // The same time as the simulator's clock: OAuth 1.0a signatures carry a timestamp.
-    clock: createFixedClock(sim.sim.clock.now()),
+    clock: createFixedClock(new Date(sim.sim.clock.now())),
     env: {
       PUBLIC_URL: backendUrl,
       ATLASSIAN_AUTH_URL: `${sim.baseUrl}/auth`,
