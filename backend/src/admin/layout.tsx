@@ -38,6 +38,12 @@ export function Page({ title, session, children }: PageProps) {
                     <a href="/admin/connections">Connections</a>
                   </li>
                   <li>
+                    <a href="/admin/mappings">Mappings</a>
+                  </li>
+                  <li>
+                    <a href="/admin/devops">Builds and deployments</a>
+                  </li>
+                  <li>
                     <a href="/docs">API reference</a>
                   </li>
                 </ul>

@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import { ADMIN_CSS, ADMIN_JS } from './assets.ts';
 import { connectionPageRoutes } from './connections/routes.tsx';
+import { devopsPageRoutes } from './devops/routes.tsx';
 import { type AdminEnv, pageHeaders, requireSession } from './guard.ts';
+import { mappingPageRoutes } from './mappings/routes.tsx';
 import { FrontDoor, signInRoutes } from './sign-in.tsx';
 
 const ASSET_CACHE = 'public, max-age=3600';
@@ -29,5 +31,7 @@ export function adminRoutes(deps: Deps) {
   router.route('/admin', signInRoutes(deps));
   router.get('/admin', requireSession(deps), (c) => c.redirect('/admin/connections', 303));
   router.route('/admin/connections', connectionPageRoutes(deps));
+  router.route('/admin/mappings', mappingPageRoutes(deps));
+  router.route('/admin/devops', devopsPageRoutes(deps));
   return router;
 }
