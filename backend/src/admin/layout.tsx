@@ -44,6 +44,9 @@ export function Page({ title, session, children }: PageProps) {
                     <a href="/admin/devops">Builds and deployments</a>
                   </li>
                   <li>
+                    <a href="/admin/api-keys">API keys</a>
+                  </li>
+                  <li>
                     <a href="/docs">API reference</a>
                   </li>
                 </ul>

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
+import { apiKeyPageRoutes } from './api-keys/routes.tsx';
 import { ADMIN_CSS, ADMIN_JS } from './assets.ts';
 import { connectionPageRoutes } from './connections/routes.tsx';
 import { devopsPageRoutes } from './devops/routes.tsx';
@@ -33,5 +34,6 @@ export function adminRoutes(deps: Deps) {
   router.route('/admin/connections', connectionPageRoutes(deps));
   router.route('/admin/mappings', mappingPageRoutes(deps));
   router.route('/admin/devops', devopsPageRoutes(deps));
+  router.route('/admin/api-keys', apiKeyPageRoutes(deps));
   return router;
 }

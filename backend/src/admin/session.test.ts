@@ -4,48 +4,7 @@ import { createApiKey, revokeApiKey } from '../api-keys/service.ts';
 import { createTestApp, TEST_ADMIN_KEY } from '../testing/index.ts';
 import { SESSION_COOKIE, SIGN_IN_COOKIE } from './guard.ts';
 import { SESSION_TTL_MS } from './session.ts';
-
-type TestApp = Awaited<ReturnType<typeof createTestApp>>;
-
-/** One browser's cookies (name → value) over in-process requests. */
-function createBrowser(t: TestApp) {
-  const jar = new Map<string, string>();
-  const remember = (res: Response) => {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = ''] = line.split(';');
-      const [name = '', value = ''] = pair.split('=');
-      if (/max-age=0/i.test(line) || value === '') jar.delete(name);
-      else jar.set(name, value);
-    }
-    return res;
-  };
-  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-  return {
-    jar,
-    get: async (path: string) =>
-      remember(await t.app.request(path, { headers: { cookie: cookie() } })),
-    post: async (path: string, fields: Record<string, string>) =>
-      remember(
-        await t.app.request(path, {
-          method: 'POST',
-          headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams(fields).toString(),
-        }),
-      ),
-  };
-}
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-
-async function signedIn(t: TestApp, key = TEST_ADMIN_KEY) {
-  const browser = createBrowser(t);
-  const form = await browser.get('/admin/sign-in');
-  const res = await browser.post('/admin/sign-in', {
-    _csrf: csrfOf(await form.text()),
-    apiKey: key,
-  });
-  return { browser, res };
-}
+import { createBrowser, csrfOf, signedIn, type TestApp } from './testing.ts';
 
 describe('the admin UI session', () => {
   const sim = createSim({ baseUrl: 'http://jira-sim.test' });
