@@ -4,12 +4,21 @@ import {
   type CreatedCiCredential,
   type DevopsEvent,
   type DevopsSite,
+  type EnvironmentRule,
+  EnvironmentRules,
 } from '@testbridge/shared/api/devops';
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
 import { issueCiCredential, listCiCredentials } from '../../devops/credential-service.ts';
 import { listDevopsEvents } from '../../devops/event-service.ts';
-import { createDevopsSite, getDevopsSite, listDevopsSites } from '../../devops/site-service.ts';
+import {
+  createDevopsSite,
+  getDevopsSite,
+  getEnvironmentRules,
+  listDevopsSites,
+  replaceEnvironmentRules,
+} from '../../devops/site-service.ts';
+import { retryDeadLetters } from '../../outbox/service.ts';
 import { formFailureOf, parseWith, readForm } from '../form.ts';
 import { type AdminEnv, requireSession } from '../guard.ts';
 import { CopyValue, CsrfInput, ErrorBanner, Field, type FieldErrors, Page } from '../layout.tsx';
@@ -113,7 +122,11 @@ function SitePage(props: {
   site: DevopsSite;
   credentials: CiCredential[];
   events: DevopsEvent[];
+  rules: EnvironmentRule[];
   issued?: CreatedCiCredential | undefined;
+  notice?: string | undefined;
+  message?: string | undefined;
+  rulesText?: string | undefined;
 }) {
   const { site, issued } = props;
   return (
@@ -128,6 +141,12 @@ function SitePage(props: {
             <CopyValue id="copy-ci-token-url" label="Token URL" value={issued.tokenUrl} />
           </dl>
         </section>
+      ) : null}
+      <ErrorBanner message={props.message} />
+      {props.notice ? (
+        <p class="banner ok" role="status">
+          {props.notice}
+        </p>
       ) : null}
       <p>{`${site.siteUrl} (cloudId ${site.cloudId})`}</p>
       <h2>CI credentials</h2>
@@ -157,7 +176,28 @@ function SitePage(props: {
         <Field name="name" label="Name of the new CI credentials" required />
         <button type="submit">Issue CI credentials</button>
       </form>
+      <h2 id="rules">Environment types</h2>
+      <form method="post" action={`/admin/devops/${site.id}/rules`} aria-labelledby="rules">
+        <CsrfInput session={props.session} />
+        <label for="f-rules">Rules, one a line: pattern = type (first match wins)</label>
+        <textarea id="f-rules" name="rules" aria-describedby="f-rules-hint">
+          {props.rulesText ??
+            props.rules.map((rule) => `${rule.pattern} = ${rule.environmentType}`).join('\n')}
+        </textarea>
+        <p class="hint" id="f-rules-hint">
+          A deployment's environment whose id or name matches the pattern (* is any run of
+          characters) gets the type: development, testing, staging, production or unmapped.
+        </p>
+        <button type="submit">Save the rules</button>
+      </form>
       <h2>Recent events</h2>
+      {props.events.some((event) => event.status === 'dead') ? (
+        <form method="post" action={`/admin/devops/${site.id}/dead-letters/retry`}>
+          <CsrfInput session={props.session} />
+          <p>Some items were given up on (dead letters); send them to Jira again:</p>
+          <button type="submit">Send the dead letters again</button>
+        </form>
+      ) : null}
       {props.events.length ? (
         <table>
           <caption>Builds and deployments CI sent, newest first, with Jira's verdict</caption>
@@ -227,7 +267,16 @@ export function devopsPageRoutes(deps: Deps) {
     }
   });
 
-  const sitePage = async (session: AdminSession, id: string, issued?: CreatedCiCredential) => {
+  const sitePage = async (
+    session: AdminSession,
+    id: string,
+    extra: {
+      issued?: CreatedCiCredential;
+      notice?: string;
+      message?: string;
+      rulesText?: string;
+    } = {},
+  ) => {
     const site = await getDevopsSite(deps, id);
     const events = await listDevopsEvents(
       deps,
@@ -240,7 +289,8 @@ export function devopsPageRoutes(deps: Deps) {
         site={site}
         credentials={await listCiCredentials(deps, id)}
         events={events.items}
-        issued={issued}
+        rules={await getEnvironmentRules(deps, id)}
+        {...extra}
       />
     );
   };
@@ -255,7 +305,53 @@ export function devopsPageRoutes(deps: Deps) {
     const form = await readForm(c);
     const issued = await issueCiCredential(deps, id, form.name ?? 'CI');
     c.header('cache-control', 'no-store');
-    return c.html(await sitePage(c.get('session'), id, issued));
+    return c.html(await sitePage(c.get('session'), id, { issued }));
+  });
+
+  router.post('/:id/dead-letters/retry', async (c) => {
+    const id = c.req.param('id');
+    await getDevopsSite(deps, id);
+    const retried = await retryDeadLetters(deps, { target: id });
+    return c.html(
+      await sitePage(c.get('session'), id, {
+        notice: `${retried.length} dead letter${retried.length === 1 ? '' : 's'} will be sent again.`,
+      }),
+    );
+  });
+
+  router.post('/:id/rules', async (c) => {
+    const id = c.req.param('id');
+    const form = await readForm(c);
+    const text = form.rules ?? '';
+    const rules = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => {
+        const at = line.lastIndexOf('=');
+        return at < 0
+          ? { pattern: line, environmentType: '' }
+          : { pattern: line.slice(0, at).trim(), environmentType: line.slice(at + 1).trim() };
+      });
+    try {
+      await replaceEnvironmentRules(deps, id, parseWith(EnvironmentRules, { rules }).rules);
+      return c.html(await sitePage(c.get('session'), id, { notice: 'The rules are saved.' }));
+    } catch (error) {
+      const failure = formFailureOf(error);
+      const detail = Object.entries(failure.errors)
+        .map(
+          ([field, message]) =>
+            `${field.replace(/^rules\.(\d+)\./, (_, n) => `line ${Number(n) + 1}, `)}: ${message}`,
+        )
+        .join('; ');
+      return c.html(
+        await sitePage(c.get('session'), id, {
+          message: `${failure.message}${detail ? `: ${detail}` : ''}`,
+          rulesText: text,
+        }),
+        failure.status,
+      );
+    }
   });
 
   return router;
