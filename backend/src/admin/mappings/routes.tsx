@@ -10,11 +10,13 @@ import { Hono } from 'hono';
 import { listConnections } from '../../connections/service.ts';
 import type { Deps } from '../../deps.ts';
 import { createMapping, getMapping, listMappings, updateMapping } from '../../mappings/service.ts';
+import { getIssueTests } from '../../results/coverage.ts';
 import { listTestRuns } from '../../results/runs.ts';
 import { formFailureOf, parseWith, readForm } from '../form.ts';
 import { type AdminEnv, requireSession } from '../guard.ts';
 import { CsrfInput, ErrorBanner, Field, type FieldErrors, Page } from '../layout.tsx';
 import type { AdminSession } from '../session.ts';
+import { IssueCoveragePage, IssueLookup } from './issue-coverage.tsx';
 
 const RECENT_RUNS = 10;
 const WEBHOOK_MODES: Record<WebhookMode, string> = {
@@ -178,6 +180,7 @@ function MappingPage(props: {
         <button type="submit">Save</button>
       </form>
       <h2>Results</h2>
+      <IssueLookup mapping={mapping} />
       {latest ? (
         <p data-testid="coverage-summary">
           {`Latest run ${latest.name}: ${latest.counts.passed} passed, ${latest.counts.failed} failed, ${latest.counts.error} errors, ${latest.counts.skipped} skipped, ${latest.counts.flaky} flaky of ${latest.counts.total}.`}
@@ -282,6 +285,34 @@ export function mappingPageRoutes(deps: Deps) {
   };
 
   router.get('/:id', async (c) => c.html(await mappingPage(c.get('session'), c.req.param('id'))));
+
+  router.get('/:id/issue', async (c) => {
+    const session = c.get('session');
+    const mapping = await getMapping(deps, c.req.param('id'));
+    const key = (c.req.query('key') ?? '').trim();
+    try {
+      const tests = await getIssueTests(deps, {
+        connectionId: mapping.connectionId,
+        issueIdOrKey: key,
+        scope: { kind: 'latest' },
+        history: 0,
+      });
+      return c.html(
+        <IssueCoveragePage session={session} mapping={mapping} issueKey={key} tests={tests} />,
+      );
+    } catch (error) {
+      const failure = formFailureOf(error);
+      return c.html(
+        <IssueCoveragePage
+          session={session}
+          mapping={mapping}
+          issueKey={key}
+          message={failure.message}
+        />,
+        failure.status,
+      );
+    }
+  });
 
   router.post('/:id', async (c) => {
     const id = c.req.param('id');
