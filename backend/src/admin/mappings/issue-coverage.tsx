@@ -13,7 +13,7 @@ const COVERAGE_WORDS: Record<IssueTests['coverage'], string> = {
 /** The form on a mapping's page that opens one issue's coverage (a GET: nothing changes). */
 export function IssueLookup({ mapping, value }: { mapping: Mapping; value?: string | undefined }) {
   return (
-    <form method="get" action={`/admin/mappings/${mapping.id}/issue`} role="search">
+    <form method="get" action={`/admin/mappings/${mapping.id}/issue`}>
       <label for="f-issue">Jira issue key</label>
       <input id="f-issue" name="key" type="text" value={value} required />
       <button type="submit">Show its coverage</button>
