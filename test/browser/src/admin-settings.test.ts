@@ -184,3 +184,33 @@ describe('DevOps sites', () => {
     TIMEOUT,
   );
 });
+
+describe('API keys', () => {
+  it('creates a tool key shown once, by keyboard', async () => {
+    await admin.getByRole('link', { name: 'API keys' }).click();
+    await expectNoAxeViolations(admin);
+    await tabTo(admin, '#f-name');
+    await admin.keyboard.type('Test tool');
+    await admin.keyboard.press('Enter');
+    const key = (await admin.locator('#copy-api-key').textContent()) ?? '';
+    expect(key).toMatch(/^tb_/);
+    await expectNoAxeViolations(admin);
+    const whoami = await fetch(`${h.backendUrl}/api/v1/whoami`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(whoami.status).toBe(200);
+    await admin.goto(`${h.backendUrl}/admin/api-keys`);
+    expect(await admin.content()).not.toContain(key);
+  });
+});
+
+describe('the accessibility check itself', () => {
+  it('fails on a page with an unlabelled input', async () => {
+    const page = await h.chromium.context.newPage();
+    await page.setContent(
+      '<html lang="en"><head><title>x</title></head><body><main><input></main></body></html>',
+    );
+    await expect(expectNoAxeViolations(page)).rejects.toThrow(/label/);
+    await page.close();
+  });
+});
