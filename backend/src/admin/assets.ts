@@ -47,6 +47,39 @@ if (poll) {
   };
   setTimeout(tick, 2000);
 }
+// Users: page through Jira's users, counting as pages arrive (Jira never gives a total).
+const loader = document.querySelector('button[data-load-users]');
+if (loader) {
+  loader.addEventListener('click', async () => {
+    const base = loader.getAttribute('data-load-users');
+    const bar = document.getElementById('users-progress');
+    const status = document.getElementById('users-count');
+    const byType = {};
+    let total = 0;
+    let cursor = null;
+    loader.disabled = true;
+    if (bar) { bar.hidden = false; bar.removeAttribute('value'); }
+    const describe = () => Object.entries(byType).map(([type, n]) => n + ' ' + type).join(', ');
+    try {
+      do {
+        const url = base + (cursor ? '?cursor=' + encodeURIComponent(cursor) : '');
+        const res = await fetch(url, { headers: { accept: 'application/json' } });
+        const body = await res.json();
+        if (!res.ok) throw new Error(body.error || 'Jira refused');
+        total += body.loaded;
+        for (const [type, n] of Object.entries(body.byType)) byType[type] = (byType[type] || 0) + n;
+        cursor = body.nextCursor;
+        if (status) status.textContent = total + ' users loaded so far (' + describe() + ')';
+      } while (cursor);
+      if (bar) { bar.max = 1; bar.value = 1; }
+      if (status) status.textContent = 'Done: ' + total + ' users (' + describe() + ')';
+    } catch (error) {
+      if (status) status.textContent = 'Stopped after ' + total + ' users: ' + error.message;
+    } finally {
+      loader.disabled = false;
+    }
+  });
+}
 `;
 
 export const ADMIN_CSS = `*,*::before,*::after{box-sizing:border-box}

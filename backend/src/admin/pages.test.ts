@@ -105,4 +105,27 @@ describe('the admin pages', () => {
     expect(nothing.status).toBe(400);
     expect(await nothing.text()).toContain('role="alert"');
   });
+
+  it('lists a connection’s Jira users a page at a time without script, with a link to the next page', async () => {
+    const res = await t.app.request('/api/v1/connections', {
+      method: 'POST',
+      headers: t.asAdmin({ 'content-type': 'application/json' }),
+      body: JSON.stringify({
+        name: 'DC users',
+        jiraUrl: `${sim.baseUrl}/dc/jira`,
+        auth: { type: 'dc_pat', token: SEEDED.pats.admin },
+      }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const { browser } = await signedIn(t);
+    const first = await browser.get(`/admin/connections/${id}/users`);
+    expect(first.status).toBe(200);
+    const html = await first.text();
+    expect(html.match(/<tr>/g)?.length).toBe(101);
+    const next = /href="(\/admin\/connections\/[^"]+\/users\?cursor=[^"]+)"/.exec(html)?.[1] ?? '';
+    expect(next).not.toBe('');
+    const second = await browser.get(next.replaceAll('&amp;', '&'));
+    expect(second.status).toBe(200);
+    expect(await second.text()).not.toBe(html);
+  });
 });

@@ -185,6 +185,40 @@ describe('DevOps sites', () => {
   );
 });
 
+describe('Jira users', () => {
+  it(
+    'loads every user of a connection with a progress bar and the counts by account type',
+    async () => {
+      // What the JSON API gives, page by page, is what the page must count.
+      let expected = 0;
+      let cursor: string | null = null;
+      do {
+        const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+        const res = await h.t.app.request(
+          `/api/v1/connections/${connection.id}/jira/users?limit=100${query}`,
+          { headers: h.t.asAdmin() },
+        );
+        const page = z
+          .object({ items: z.array(z.unknown()), nextCursor: z.string().nullable() })
+          .parse(await res.json());
+        expected += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(expected).toBeGreaterThan(0);
+      await admin.goto(`${h.backendUrl}/admin/connections/${connection.id}`);
+      await admin.getByRole('link', { name: 'Jira users' }).click();
+      await expectNoAxeViolations(admin);
+      await admin.getByRole('button', { name: 'Load all users' }).click();
+      await expect
+        .poll(() => admin.locator('#users-count').textContent(), { timeout: 120_000 })
+        .toBe(`Done: ${expected} users (${expected} atlassian)`);
+      expect(await admin.locator('#users-progress').getAttribute('value')).toBe('1');
+      await expectNoAxeViolations(admin);
+    },
+    TIMEOUT,
+  );
+});
+
 describe('API keys', () => {
   it('creates a tool key shown once, by keyboard', async () => {
     await admin.getByRole('link', { name: 'API keys' }).click();

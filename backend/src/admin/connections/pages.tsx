@@ -211,6 +211,9 @@ export function ConnectionPage({
         <a class="button secondary" href={`/admin/connections/${connection.id}/diagnostics`}>
           Diagnostics
         </a>
+        <a class="button secondary" href={`/admin/connections/${connection.id}/users`}>
+          Jira users
+        </a>
         {isOAuth(connection) ? (
           <a class="button" href={`/admin/connections/${connection.id}/authorize`}>
             {connection.status === 'active' ? 'Authorize again' : 'Re-authorize'}

@@ -13,6 +13,7 @@ import { formFailureOf, parseWith, readForm } from '../form.ts';
 import { type AdminEnv, requireSession } from '../guard.ts';
 import { authorizeRoutes } from './authorize.tsx';
 import { ConnectionPage, ConnectionsPage, DiagnosticsPage } from './pages.tsx';
+import { userPageRoutes } from './users.tsx';
 import { wizardRoutes } from './wizard.tsx';
 
 const HISTORY_LIMIT = 50;
@@ -33,6 +34,7 @@ export function connectionPageRoutes(deps: Deps) {
   );
   router.route('/', wizardRoutes(deps));
   router.route('/', authorizeRoutes(deps));
+  router.route('/', userPageRoutes(deps));
 
   const connectionPage = async (
     c: Context<AdminEnv>,
