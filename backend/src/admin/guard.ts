@@ -3,6 +3,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
+import { Page } from './layout.tsx';
 import { type AdminSession, findSession, isSameToken, SESSION_TTL_MS } from './session.ts';
 
 /** The admin UI's context: the platform's variables and the signed-in session. */
@@ -95,14 +97,22 @@ export function requireSession(deps: Deps): MiddlewareHandler<AdminEnv> {
       if (c.req.method === 'GET' && !c.req.header('accept')?.includes('application/json')) {
         return c.redirect(`/admin/sign-in?next=${encodeURIComponent(c.req.path)}`, 303);
       }
-      return c.text('Sign in again: the session has ended', 401);
+      // A script's request (the consent poll): the API's own error vocabulary.
+      throw new AppError('unauthenticated', 'Sign in again: the admin session has ended');
     }
     if (c.req.method === 'POST') {
       const body = await c.req.parseBody();
       const presented = typeof body._csrf === 'string' ? body._csrf : '';
       if (!isSameToken(presented, session.csrfToken)) {
         deps.logger.warn({ keyId: session.caller.keyId, path: c.req.path }, 'admin CSRF refused');
-        return c.text('This form is out of date or was not sent from Testbridge (CSRF)', 403);
+        return c.html(
+          Page({
+            title: 'Not done',
+            children:
+              'This form is out of date or was not sent from a Testbridge page (CSRF check), so nothing was done. Go back, reload the page and try again.',
+          }),
+          403,
+        );
       }
     }
     c.set('session', session);

@@ -128,4 +128,29 @@ describe('the admin pages', () => {
     expect(second.status).toBe(200);
     expect(await second.text()).not.toBe(html);
   });
+
+  it('deletes a connection only when the deletion is confirmed', async () => {
+    const res = await t.app.request('/api/v1/connections', {
+      method: 'POST',
+      headers: t.asAdmin({ 'content-type': 'application/json' }),
+      body: JSON.stringify({
+        name: 'Doomed',
+        jiraUrl: `${sim.baseUrl}/dc/jira`,
+        auth: { type: 'dc_pat', token: SEEDED.pats.admin },
+      }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const { browser } = await signedIn(t);
+    const csrf = csrfOf(await (await browser.get(`/admin/connections/${id}`)).text());
+    const unconfirmed = await browser.post(`/admin/connections/${id}/delete`, { _csrf: csrf });
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('nothing was deleted');
+    const deleted = await browser.post(`/admin/connections/${id}/delete`, {
+      _csrf: csrf,
+      confirm: 'yes',
+    });
+    expect(deleted.status).toBe(303);
+    const gone = await t.app.request(`/api/v1/connections/${id}`, { headers: t.asAdmin() });
+    expect(gone.status).toBe(404);
+  });
 });

@@ -40,6 +40,14 @@ describe('the admin UI session', () => {
     expect(res.headers.get('location')).toBe('/admin/sign-in?next=%2Fadmin%2Fconnections');
   });
 
+  it('answers a script without a session with the API’s 401 problem, not a redirect', async () => {
+    const res = await t.app.request('/admin/connections/c1/authorize/f1/status', {
+      headers: { accept: 'application/json' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('refuses a wrong key, a revoked key and a tool key, and sets no session', async () => {
     const tool = await createApiKey(t.deps, { name: 'tool', role: 'tool' });
     const revoked = await createApiKey(t.deps, { name: 'gone', role: 'admin' });

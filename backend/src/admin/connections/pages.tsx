@@ -297,6 +297,13 @@ export function ConnectionPage({
       </section>
       <form method="post" action={`/admin/connections/${connection.id}/delete`}>
         <CsrfInput session={session} />
+        <fieldset>
+          <legend>Delete</legend>
+          <label>
+            <input type="checkbox" name="confirm" value="yes" required /> Delete the connection, its
+            credentials and its history (mappings to it stop working)
+          </label>
+        </fieldset>
         <button type="submit" class="danger">
           Delete this connection
         </button>

@@ -113,6 +113,14 @@ export function connectionPageRoutes(deps: Deps) {
   });
 
   router.post('/:id/delete', async (c) => {
+    const form = await readForm(c);
+    if (form.confirm !== 'yes')
+      return connectionPage(
+        c,
+        c.req.param('id'),
+        { message: 'Tick the box to confirm the deletion; nothing was deleted.' },
+        400,
+      );
     await deleteConnection(deps, c.req.param('id'), c.get('session').caller);
     return c.redirect('/admin/connections?deleted=1', 303);
   });
