@@ -91,7 +91,7 @@ header a{color:#fff}
 header .brand{font-weight:700;text-decoration:none;font-size:1.1rem}
 header nav ul{list-style:none;margin:0;padding:0;display:flex;gap:1rem;flex-wrap:wrap}
 header form{margin-left:auto}
-header button{background:transparent;border:1px solid #fff;color:#fff}
+header button{background:transparent;border:1px solid #fff;color:#fff;margin:0}
 .skip,.sr-only{position:absolute;left:-9999px}
 .skip:focus{left:1rem;top:.5rem;background:#fff;color:#0052cc;padding:.25rem .5rem}
 main{max-width:60rem;margin:0 auto;padding:1.5rem}
@@ -100,10 +100,12 @@ h2{font-size:1.25rem;margin:1.5rem 0 .5rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #dfe1e6;vertical-align:top}
+td{overflow-wrap:anywhere}
 label{display:block;font-weight:600;margin-top:.75rem}
 fieldset{border:1px solid #dfe1e6;border-radius:4px;margin:1rem 0;padding:.5rem 1rem 1rem}
 legend{font-weight:600;padding:0 .25rem}
 fieldset label{font-weight:400;display:inline-flex;gap:.4rem;align-items:center;margin-right:1rem}
+fieldset .field label{font-weight:600;display:block;margin-right:0}
 input[type=text],input[type=url],input[type=password],input[type=email],select,textarea{width:100%;max-width:40rem;padding:.4rem .5rem;border:1px solid #6b778c;border-radius:3px;font:inherit;color:inherit}
 textarea{min-height:6rem;font-family:ui-monospace,monospace;font-size:.85rem}
 button,.button{display:inline-block;font:inherit;font-weight:600;padding:.4rem .9rem;border-radius:3px;border:1px solid #0052cc;background:#0052cc;color:#fff;cursor:pointer;text-decoration:none;margin:.75rem .5rem 0 0}
@@ -115,7 +117,7 @@ button.danger{background:#bf2600;border-color:#bf2600}
 .banner.ok{background:#e3fcef;border-color:#006644;color:#006644}
 .banner.bad{background:#ffebe6;border-color:#bf2600;color:#8a1c00}
 .banner.info{background:#deebff;border-color:#0747a6;color:#0747a6}
-.status{display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.8rem;font-weight:700;text-transform:uppercase}
+.status{white-space:nowrap;display:inline-block;border-radius:3px;padding:0 .4rem;font-size:.8rem;font-weight:700;text-transform:uppercase}
 .status.pass,.status.active{background:#e3fcef;color:#006644}
 .status.warn,.status.pending{background:#fffae6;color:#7a4100}
 .status.fail,.status.bad{background:#ffebe6;color:#ae2a19}

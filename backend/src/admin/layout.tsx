@@ -41,7 +41,7 @@ export function Page({ title, session, children }: PageProps) {
                     <a href="/admin/mappings">Mappings</a>
                   </li>
                   <li>
-                    <a href="/admin/devops">Builds and deployments</a>
+                    <a href="/admin/devops">DevOps</a>
                   </li>
                   <li>
                     <a href="/admin/api-keys">API keys</a>
@@ -100,7 +100,7 @@ export function Field({
     .filter(Boolean)
     .join(' ');
   return (
-    <div>
+    <div class="field">
       <label for={id}>{label}</label>
       <input
         id={id}

@@ -110,7 +110,7 @@ describe('DevOps sites', () => {
   it(
     'adds a site from Jira OAuth credentials, shows CI credentials once, and shows the verdict of a build CI posted with them',
     async () => {
-      await admin.getByRole('link', { name: 'Builds and deployments' }).click();
+      await admin.getByRole('link', { name: 'DevOps' }).click();
       await admin.getByLabel('App name').fill('Jenkins');
       await admin.getByLabel('Jira Cloud site URL').fill(`${h.sim.baseUrl}/cloud/acme`);
       await admin.getByLabel('Client ID').fill(SEEDED.devopsClients.acme.clientId);
