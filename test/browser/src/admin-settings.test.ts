@@ -90,6 +90,13 @@ describe('project mappings', () => {
       await admin.getByRole('link', { name: 'Mappings' }).click();
       expect(await admin.getByTestId('mapping-WEBAPP').textContent()).toContain('Off');
       await screenshot(admin, 'admin-mapping');
+      await admin.getByRole('link', { name: 'WEBAPP' }).click();
+      await admin.getByLabel('Jira issue key').fill('TB-1');
+      await admin.getByRole('button', { name: 'Show its coverage' }).click();
+      await expect
+        .poll(() => admin.getByTestId('coverage').textContent())
+        .toContain('Uncovered: no test covers this issue');
+      await expectNoAxeViolations(admin);
     },
     TIMEOUT,
   );

@@ -72,6 +72,9 @@ describe('signing in to the admin UI', () => {
   it(
     'refuses a wrong key, signs in with the right one by keyboard, and refuses a form with a forged CSRF token',
     async () => {
+      await admin.goto(`${h.backendUrl}/`);
+      await admin.getByRole('link', { name: 'Administration' }).waitFor();
+      await expectNoAxeViolations(admin);
       await admin.goto(`${h.backendUrl}/admin`);
       await admin.waitForURL(`${h.backendUrl}/admin/sign-in?next=%2Fadmin`);
       await signInWithKeyboard(admin, h.backendUrl, `tb_${'W'.repeat(43)}`);
