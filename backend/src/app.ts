@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { adminRoutes } from './admin/routes.tsx';
 import { apiKeyRoutes } from './api-keys/routes.ts';
 import { createKeyAuthenticator } from './api-keys/service.ts';
 import { connectionRoutes } from './connections/routes.ts';
@@ -81,6 +82,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
   );
 
   app.route('/', healthRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.route('/', docsRoutes());
   app.route('/api/v1', whoAmIRoutes(authenticate));
   app.route('/api/v1/api-keys', apiKeyRoutes(deps, authenticate));

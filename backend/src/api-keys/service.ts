@@ -95,6 +95,16 @@ export function createKeyAuthenticator(deps: ServiceDeps) {
   };
 }
 
+/** The caller an active key id stands for; undefined when unknown or revoked (ends UI sessions). */
+export async function findActiveCaller(
+  deps: Pick<Deps, 'store'>,
+  keyId: string,
+): Promise<Caller | undefined> {
+  const row = await createApiKeyRepo(deps.store.tables).findById(deps.store.db, keyId);
+  if (!row || row.revokedAt) return undefined;
+  return { keyId: row.id, name: row.name, role: row.role };
+}
+
 /**
  * Makes sure an admin can get in. With TESTBRIDGE_ADMIN_KEY, that key is registered; without it,
  * a key is generated when no active admin key exists and returned so it can be printed once.

@@ -3,6 +3,7 @@
  * table and column for column: repositories are written once against these types and
  * schema.test.ts fails the type check when the two drift.
  */
+import * as admin from './schema/pg/admin.ts';
 import * as apiKeys from './schema/pg/api-keys.ts';
 import * as connections from './schema/pg/connections.ts';
 import * as defects from './schema/pg/defects.ts';
@@ -15,6 +16,7 @@ import * as outbox from './schema/pg/outbox.ts';
 import * as results from './schema/pg/results.ts';
 
 export const pgSchema = {
+  ...admin,
   ...apiKeys,
   ...connections,
   ...defects,

@@ -1,6 +1,7 @@
 /**
  * Every SQLite table, one file per area under schema/sqlite/. Mirrors schema.pg.ts (see there).
  */
+import * as admin from './schema/sqlite/admin.ts';
 import * as apiKeys from './schema/sqlite/api-keys.ts';
 import * as connections from './schema/sqlite/connections.ts';
 import * as defects from './schema/sqlite/defects.ts';
@@ -13,6 +14,7 @@ import * as outbox from './schema/sqlite/outbox.ts';
 import * as results from './schema/sqlite/results.ts';
 
 export const sqliteSchema = {
+  ...admin,
   ...apiKeys,
   ...connections,
   ...defects,

@@ -86,6 +86,26 @@ describe('npm run demo', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('prints one URL to open and the admin key, and starts seeded: a connected site, a mapping, a run, CI builds', async () => {
+    expect(out).toContain(`Open ${backend.replace('127.0.0.1', 'localhost')}/admin and sign in`);
+    const get = async (path: string) => {
+      const res = await fetch(`${backend}${path}`, { headers });
+      expect(res.status, path).toBe(200);
+      return JSON.stringify(await res.json());
+    };
+    const connections = await get('/api/v1/connections');
+    expect(connections).toContain('"name":"Acme Cloud (demo)"');
+    expect(connections).toContain('"status":"active"');
+    expect(await get('/api/v1/mappings')).toContain('"key":"WEBAPP"');
+    const runs = await get('/api/v1/test-runs?projectKey=WEBAPP');
+    expect(runs).toContain('"name":"nightly"');
+    expect(runs).toContain('"failed":1');
+    const events = JSON.parse(await get('/api/v1/devops/events?kind=build')) as {
+      items: unknown[];
+    };
+    expect(events.items).toHaveLength(3);
+  }, 60_000);
+
   it('connects the simulated Cloud site with the seeded API token through the backend (201)', async () => {
     const res = await fetch(`${backend}/api/v1/connections`, {
       method: 'POST',

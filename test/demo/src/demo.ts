@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { SEEDED } from '@testbridge/jira-sim';
 import { demoAdminKey } from './admin-key.ts';
 import { REPO_ROOT, startBackend } from './backend-process.ts';
+import { seedDemo } from './seed.ts';
 import { allowCallback, startDemoSim } from './sim-server.ts';
 
 /** Where the demo listens and keeps its data. */
@@ -25,6 +26,8 @@ export interface RunningDemo {
   simUrl: string;
   backendUrl: string;
   adminKey: string;
+  /** Whether this run seeded an empty backend. */
+  seeded: boolean;
   stop(): Promise<{ backendExitCode: number | null }>;
 }
 
@@ -52,10 +55,18 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       TESTBRIDGE_ADMIN_KEY: adminKey,
       LOG_LEVEL: options.logLevel,
     });
+    let seeded: 'seeded' | 'kept';
+    try {
+      seeded = await seedDemo({ backendUrl, simUrl: sim.baseUrl, adminKey });
+    } catch (error) {
+      await backend.stop();
+      throw error;
+    }
     return {
       simUrl: sim.baseUrl,
       backendUrl,
       adminKey,
+      seeded: seeded === 'seeded',
       stop: async () => {
         const backendExitCode = await backend.stop();
         await sim.close();

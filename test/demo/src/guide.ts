@@ -7,6 +7,8 @@ export interface GuideInput {
   backendUrl: string;
   adminKey: string;
   dataDir: string;
+  /** Whether this run seeded an empty backend (later runs keep what is there). */
+  seeded?: boolean;
 }
 
 function quoteJson(value: unknown): string {
@@ -27,11 +29,12 @@ export function renderGuide(input: GuideInput): string {
     `consumerKey:'${SEEDED.oauth1Consumer.consumerKey}',privateKey:` +
     `require('fs').readFileSync('test/jira-sim/fixtures/oauth1-consumer-private.pem','utf8')}}`;
   return `
-Testbridge demo is running
+Testbridge demo is running. Open ${backendUrl}/admin and sign in with the admin key:
+  admin key  ${adminKey}
+${input.seeded ? '  (seeded: the Acme Cloud site connected, project WEBAPP mapped to TB, a nightly run, three CI builds)\n' : ''}
   backend    ${backendUrl}   API reference ${backendUrl}/docs
   simulator  ${simUrl}   (Jira Cloud sites acme and globex, Jira Data Center at /dc/jira)
   data       ${input.dataDir}
-  admin key  ${adminKey}
 
 Try this:
   export TB=${adminKey}

@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       backendUrl: demo.backendUrl,
       adminKey: demo.adminKey,
       dataDir: env.DEMO_DATA_DIR,
+      seeded: demo.seeded,
     }),
   );
 

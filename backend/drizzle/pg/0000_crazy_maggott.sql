@@ -1,3 +1,10 @@
+CREATE TABLE "admin_sessions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"key_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "api_keys" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -341,6 +348,7 @@ ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "admin_sessions_expires_idx" ON "admin_sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("connection_id","subject");--> statement-breakpoint
