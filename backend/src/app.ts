@@ -28,6 +28,9 @@ import { getIssueTests } from './results/coverage.ts';
 import { issueTestsRoutes } from './results/coverage-routes.ts';
 import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
+import { jiraEventAdminRoutes } from './webhooks/admin-routes.ts';
+import { receiveForgeEvent } from './webhooks/receive.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -95,6 +98,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
   app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
   app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
   app.route('/api/v1/defects', defectRoutes(deps, authenticate));
+  app.route('/api/v1', jiraEventAdminRoutes(deps, authenticate));
+  app.route('/', webhookRoutes(deps));
   app.route(
     '/forge',
     forgeRoutes(deps, {
@@ -106,6 +111,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
           createDefects: mapping.createDefects,
         })),
       fileDefect: fileDefectFromPanel,
+      receiveEvent: receiveForgeEvent,
       ...options.forge,
     }),
   );

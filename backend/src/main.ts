@@ -12,6 +12,7 @@ import { startForwarder } from './outbox/loop.ts';
 import { createCoveragePropertySender } from './results/coverage-property-sender.ts';
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
+import { startJiraEventProcessor } from './webhooks/process.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -76,6 +77,8 @@ async function runServer(config: Config): Promise<void> {
   ]);
   // Results retention (age and count per test); one replica at a time on PostgreSQL.
   const pruner = startResultsPruner(deps);
+  // Stored Jira events (webhooks, Forge product events) into Testbridge's state, in order per issue.
+  const jiraEvents = startJiraEventProcessor(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -100,6 +103,7 @@ async function runServer(config: Config): Promise<void> {
     server.close(async () => {
       await forwarder.stop();
       await pruner.stop();
+      await jiraEvents.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

@@ -13,6 +13,7 @@ import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
 import * as results from './schema/pg/results.ts';
+import * as webhooks from './schema/pg/webhooks.ts';
 
 export const pgSchema = {
   ...apiKeys,
@@ -25,4 +26,5 @@ export const pgSchema = {
   ...outbox,
   ...jiraSyncs,
   ...results,
+  ...webhooks,
 };

@@ -21,4 +21,5 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'oauth_flows', idColumn: 'id', column: 'code_verifier' },
   { table: 'oauth_flows', idColumn: 'id', column: 'access_token' },
   { table: 'oauth_flows', idColumn: 'id', column: 'refresh_token' },
+  { table: 'webhook_endpoints', idColumn: 'id', column: 'secret' },
 ];

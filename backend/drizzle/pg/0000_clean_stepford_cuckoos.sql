@@ -310,6 +310,7 @@ CREATE TABLE "result_test_links" (
 	"test_id" text NOT NULL,
 	"connection_id" text NOT NULL,
 	"issue_id" text NOT NULL,
+	"orphaned_at" timestamp with time zone,
 	CONSTRAINT "result_test_links_test_id_connection_id_issue_id_pk" PRIMARY KEY("test_id","connection_id","issue_id")
 );
 --> statement-breakpoint
@@ -325,6 +326,48 @@ CREATE TABLE "result_tests" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "jira_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"source" text NOT NULL,
+	"delivery_id" text NOT NULL,
+	"event_type" text NOT NULL,
+	"order_key" text NOT NULL,
+	"payload" text NOT NULL,
+	"state" text NOT NULL,
+	"attempts" integer NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"leased_until" timestamp with time zone,
+	"last_error" text,
+	"received_at" timestamp with time zone NOT NULL,
+	"processed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "jira_issue_states" (
+	"connection_id" text NOT NULL,
+	"issue_id" text NOT NULL,
+	"issue_key" text NOT NULL,
+	"project_id" text,
+	"project_key" text,
+	"summary" text,
+	"status" text,
+	"deleted_at" timestamp with time zone,
+	"event_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "jira_issue_states_connection_id_issue_id_pk" PRIMARY KEY("connection_id","issue_id")
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_endpoints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"mapping_id" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"secret" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "webhook_endpoints_mapping_id_unique" UNIQUE("mapping_id")
+);
+--> statement-breakpoint
 ALTER TABLE "connection_events" ADD CONSTRAINT "connection_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "defect_executions" ADD CONSTRAINT "defect_executions_defect_id_defects_id_fk" FOREIGN KEY ("defect_id") REFERENCES "public"."defects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -338,6 +381,10 @@ ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "grants_connection_subject_idx" ON "grants" USING btree ("connection_id","subject");--> statement-breakpoint
@@ -367,4 +414,7 @@ CREATE INDEX "result_runs_project_idx" ON "result_runs" USING btree ("project_ke
 CREATE INDEX "result_runs_at_idx" ON "result_runs" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "result_staged_cases_created_idx" ON "result_staged_cases" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "result_test_links_issue_idx" ON "result_test_links" USING btree ("connection_id","issue_id","test_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");
+CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");--> statement-breakpoint
+CREATE UNIQUE INDEX "jira_events_delivery_idx" ON "jira_events" USING btree ("connection_id","delivery_id");--> statement-breakpoint
+CREATE INDEX "jira_events_due_idx" ON "jira_events" USING btree ("state","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state");

@@ -350,6 +350,7 @@ CREATE TABLE `result_test_links` (
 	`test_id` text NOT NULL,
 	`connection_id` text NOT NULL,
 	`issue_id` text NOT NULL,
+	`orphaned_at` integer,
 	PRIMARY KEY(`test_id`, `connection_id`, `issue_id`),
 	FOREIGN KEY (`test_id`) REFERENCES `result_tests`(`id`) ON UPDATE no action ON DELETE cascade
 );
@@ -367,4 +368,53 @@ CREATE TABLE `result_tests` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);
+CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);--> statement-breakpoint
+CREATE TABLE `jira_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`source` text NOT NULL,
+	`delivery_id` text NOT NULL,
+	`event_type` text NOT NULL,
+	`order_key` text NOT NULL,
+	`payload` text NOT NULL,
+	`state` text NOT NULL,
+	`attempts` integer NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`leased_until` integer,
+	`last_error` text,
+	`received_at` integer NOT NULL,
+	`processed_at` integer,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `jira_events_delivery_idx` ON `jira_events` (`connection_id`,`delivery_id`);--> statement-breakpoint
+CREATE INDEX `jira_events_due_idx` ON `jira_events` (`state`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `jira_events_order_idx` ON `jira_events` (`connection_id`,`order_key`,`state`);--> statement-breakpoint
+CREATE TABLE `jira_issue_states` (
+	`connection_id` text NOT NULL,
+	`issue_id` text NOT NULL,
+	`issue_key` text NOT NULL,
+	`project_id` text,
+	`project_key` text,
+	`summary` text,
+	`status` text,
+	`deleted_at` integer,
+	`event_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `issue_id`),
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `webhook_endpoints` (
+	`id` text PRIMARY KEY NOT NULL,
+	`mapping_id` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`secret` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_endpoints_mapping_id_unique` ON `webhook_endpoints` (`mapping_id`);

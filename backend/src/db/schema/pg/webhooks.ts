@@ -1,0 +1,88 @@
+import {
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { SealedSecret } from '../../../crypto/secret.ts';
+import { connections } from './connections.ts';
+import { projectMappings } from './mappings.ts';
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const sealed = (name: string) => text(name).$type<SealedSecret>();
+const SOURCES = ['dynamic', 'admin', 'token', 'forge'] as const;
+const EVENT_STATES = ['pending', 'done', 'dead'] as const;
+
+/**
+ * Where one mapping's Jira webhooks are received: the HMAC secret for `X-Hub-Signature` (sealed)
+ * and the SHA-256 of the long random URL token for Data Center webhooks that carry no signature.
+ */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  mappingId: text('mapping_id')
+    .notNull()
+    .unique()
+    .references(() => projectMappings.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  secret: sealed('secret').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/**
+ * Every verified Jira event (webhook delivery or Forge product event), stored before the 2xx and
+ * processed later in order per `orderKey` (one issue, version or project); `deliveryId` dedupes.
+ */
+export const jiraEvents = pgTable(
+  'jira_events',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: SOURCES }).notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    eventType: text('event_type').notNull(),
+    orderKey: text('order_key').notNull(),
+    payload: text('payload').notNull(),
+    state: text('state', { enum: EVENT_STATES }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    leasedUntil: at('leased_until'),
+    lastError: text('last_error'),
+    receivedAt: at('received_at').notNull(),
+    processedAt: at('processed_at'),
+  },
+  (table) => [
+    uniqueIndex('jira_events_delivery_idx').on(table.connectionId, table.deliveryId),
+    index('jira_events_due_idx').on(table.state, table.nextAttemptAt),
+    index('jira_events_order_idx').on(table.connectionId, table.orderKey, table.state),
+  ],
+);
+
+/** What Testbridge knows of a Jira issue from its events: key, project, summary, status, deletion. */
+export const jiraIssueStates = pgTable(
+  'jira_issue_states',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    issueId: text('issue_id').notNull(),
+    issueKey: text('issue_key').notNull(),
+    projectId: text('project_id'),
+    projectKey: text('project_key'),
+    summary: text('summary'),
+    status: text('status'),
+    deletedAt: at('deleted_at'),
+    /** Jira's event timestamp of the state stored: an older event never overwrites a newer one. */
+    eventAt: at('event_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.connectionId, table.issueId] })],
+);

@@ -1,0 +1,78 @@
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import type { SealedSecret } from '../../../crypto/secret.ts';
+import { connections } from './connections.ts';
+import { projectMappings } from './mappings.ts';
+
+const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const sealed = (name: string) => text(name).$type<SealedSecret>();
+const SOURCES = ['dynamic', 'admin', 'token', 'forge'] as const;
+const EVENT_STATES = ['pending', 'done', 'dead'] as const;
+
+/** Mirrors schema/pg/webhooks.ts. */
+export const webhookEndpoints = sqliteTable('webhook_endpoints', {
+  id: text('id').primaryKey(),
+  mappingId: text('mapping_id')
+    .notNull()
+    .unique()
+    .references(() => projectMappings.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  secret: sealed('secret').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+export const jiraEvents = sqliteTable(
+  'jira_events',
+  {
+    id: text('id').primaryKey(),
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    source: text('source', { enum: SOURCES }).notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    eventType: text('event_type').notNull(),
+    orderKey: text('order_key').notNull(),
+    payload: text('payload').notNull(),
+    state: text('state', { enum: EVENT_STATES }).notNull(),
+    attempts: integer('attempts').notNull(),
+    nextAttemptAt: at('next_attempt_at').notNull(),
+    leasedUntil: at('leased_until'),
+    lastError: text('last_error'),
+    receivedAt: at('received_at').notNull(),
+    processedAt: at('processed_at'),
+  },
+  (table) => [
+    uniqueIndex('jira_events_delivery_idx').on(table.connectionId, table.deliveryId),
+    index('jira_events_due_idx').on(table.state, table.nextAttemptAt),
+    index('jira_events_order_idx').on(table.connectionId, table.orderKey, table.state),
+  ],
+);
+
+export const jiraIssueStates = sqliteTable(
+  'jira_issue_states',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    issueId: text('issue_id').notNull(),
+    issueKey: text('issue_key').notNull(),
+    projectId: text('project_id'),
+    projectKey: text('project_key'),
+    summary: text('summary'),
+    status: text('status'),
+    deletedAt: at('deleted_at'),
+    eventAt: at('event_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.connectionId, table.issueId] })],
+);

@@ -1,0 +1,157 @@
+import { and, asc, desc, eq, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
+import type { Db, Tables } from '../db/store.ts';
+
+export type EndpointRow = Tables['webhookEndpoints']['$inferSelect'];
+export type JiraEventRow = Tables['jiraEvents']['$inferSelect'];
+export type IssueStateRow = Tables['jiraIssueStates']['$inferSelect'];
+
+/** Per-mapping webhook endpoints (secret sealed, URL token hashed). */
+export function createEndpointRepo(tables: Tables) {
+  const t = tables.webhookEndpoints;
+  return {
+    /** Inserts, or replaces the secret and token of the mapping's endpoint (rotation). */
+    async upsert(db: Db, row: EndpointRow): Promise<EndpointRow> {
+      const rows = await db
+        .insert(t)
+        .values(row)
+        .onConflictDoUpdate({
+          target: t.mappingId,
+          set: { secret: row.secret, tokenHash: row.tokenHash, updatedAt: row.updatedAt },
+        })
+        .returning();
+      const stored = rows[0];
+      if (!stored) throw new Error('webhook endpoint upsert returned no row');
+      return stored;
+    },
+    async findById(db: Db, id: string): Promise<EndpointRow | undefined> {
+      return (await db.select().from(t).where(eq(t.id, id)).limit(1))[0];
+    },
+    async findByMapping(db: Db, mappingId: string): Promise<EndpointRow | undefined> {
+      return (await db.select().from(t).where(eq(t.mappingId, mappingId)).limit(1))[0];
+    },
+  };
+}
+
+/** Stored Jira events: deduplicated on (connection, delivery id), claimed in order per key. */
+export function createEventRepo(tables: Tables) {
+  const t = tables.jiraEvents;
+  return {
+    /** Stores the event; false when the delivery id was stored before (a retry or replay). */
+    async insertOnce(db: Db, row: JiraEventRow): Promise<boolean> {
+      const rows = await db
+        .insert(t)
+        .values(row)
+        .onConflictDoNothing({ target: [t.connectionId, t.deliveryId] })
+        .returning({ id: t.id });
+      return rows.length > 0;
+    },
+    async findByDelivery(db: Db, connectionId: string, deliveryId: string) {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.connectionId, connectionId), eq(t.deliveryId, deliveryId)))
+        .limit(1);
+      return rows[0];
+    },
+    async findById(db: Db, id: string): Promise<JiraEventRow | undefined> {
+      return (await db.select().from(t).where(eq(t.id, id)).limit(1))[0];
+    },
+    /**
+     * Due pending events, oldest first, each the oldest pending one of its order key (so events
+     * of one issue never run side by side or out of order), not leased by a live processor.
+     */
+    async findDue(db: Db, now: Date, limit: number): Promise<JiraEventRow[]> {
+      return db
+        .select()
+        .from(t)
+        .where(
+          and(
+            eq(t.state, 'pending'),
+            lte(t.nextAttemptAt, now),
+            or(isNull(t.leasedUntil), lt(t.leasedUntil, now)),
+            not(
+              sql`exists (select 1 from jira_events earlier where earlier.connection_id = ${t.connectionId} and earlier.order_key = ${t.orderKey} and earlier.state = 'pending' and earlier.id < ${t.id})`,
+            ),
+          ),
+        )
+        .orderBy(asc(t.id))
+        .limit(limit);
+    },
+    /** Takes the lease on one event; false when another processor has it or it is not pending. */
+    async lease(db: Db, id: string, now: Date, until: Date): Promise<boolean> {
+      const rows = await db
+        .update(t)
+        .set({ leasedUntil: until })
+        .where(
+          and(
+            eq(t.id, id),
+            eq(t.state, 'pending'),
+            or(isNull(t.leasedUntil), lt(t.leasedUntil, now)),
+          ),
+        )
+        .returning({ id: t.id });
+      return rows.length > 0;
+    },
+    async settle(
+      db: Db,
+      id: string,
+      changes: Pick<JiraEventRow, 'state' | 'attempts' | 'nextAttemptAt' | 'lastError'> & {
+        processedAt: Date | null;
+      },
+    ): Promise<void> {
+      await db
+        .update(t)
+        .set({ ...changes, leasedUntil: null })
+        .where(eq(t.id, id));
+    },
+    async listDead(db: Db, limit: number): Promise<JiraEventRow[]> {
+      return db.select().from(t).where(eq(t.state, 'dead')).orderBy(desc(t.id)).limit(limit);
+    },
+    /** A dead event back to pending, due now; false when it is not dead. */
+    async revive(db: Db, id: string, now: Date): Promise<boolean> {
+      const rows = await db
+        .update(t)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leasedUntil: null })
+        .where(and(eq(t.id, id), eq(t.state, 'dead')))
+        .returning({ id: t.id });
+      return rows.length > 0;
+    },
+  };
+}
+
+/** Jira issues as their events describe them. */
+export function createIssueStateRepo(tables: Tables) {
+  const t = tables.jiraIssueStates;
+  return {
+    async find(db: Db, connectionId: string, issueId: string): Promise<IssueStateRow | undefined> {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.connectionId, connectionId), eq(t.issueId, issueId)))
+        .limit(1);
+      return rows[0];
+    },
+    /** Writes the state unless a newer event (by Jira's timestamp) was stored; true when written. */
+    async upsertIfNewer(db: Db, row: IssueStateRow): Promise<boolean> {
+      const rows = await db
+        .insert(t)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [t.connectionId, t.issueId],
+          set: {
+            issueKey: row.issueKey,
+            projectId: row.projectId,
+            projectKey: row.projectKey,
+            summary: row.summary,
+            status: row.status,
+            deletedAt: row.deletedAt,
+            eventAt: row.eventAt,
+            updatedAt: row.updatedAt,
+          },
+          setWhere: lte(t.eventAt, row.eventAt),
+        })
+        .returning({ id: t.issueId });
+      return rows.length > 0;
+    },
+  };
+}

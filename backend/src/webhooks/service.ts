@@ -1,0 +1,114 @@
+/**
+ * The admin's side of Jira events: where a mapping's webhooks are received (manual mode: URL,
+ * secret and events to enter in Jira), and the dead-letter list with its retry.
+ */
+import {
+  type DeadLetter,
+  WEBHOOK_EVENTS,
+  type WebhookEndpoint,
+  type WebhookEndpointSecrets,
+} from '@testbridge/shared/api/webhooks';
+import { PlainSecret } from '../crypto/secret.ts';
+import { newSortableId } from '../db/ids.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../http/errors.ts';
+import { getMapping } from '../mappings/service.ts';
+import { createEndpointRepo, createEventRepo, type EndpointRow } from './repo.ts';
+import { bindEndpointSecret } from './seal.ts';
+import { hashUrlToken, newUrlToken, newWebhookSecret } from './verify.ts';
+
+type ServiceDeps = Pick<Deps, 'store' | 'clock' | 'sealer' | 'config'>;
+
+/** Where a mapping's admin webhooks (secret, `X-Hub-Signature`) are posted. */
+export const signedWebhookUrl = (deps: Pick<Deps, 'config'>, endpointId: string) =>
+  `${deps.config.publicUrl}/webhooks/jira/endpoints/${endpointId}`;
+
+/** Where a Cloud OAuth 2.0 connection's dynamic webhooks are posted. */
+export const dynamicWebhookUrl = (deps: Pick<Deps, 'config'>, connectionId: string) =>
+  `${deps.config.publicUrl}/webhooks/jira/connections/${connectionId}`;
+
+function view(deps: Pick<Deps, 'config'>, row: EndpointRow, projectKey: string): WebhookEndpoint {
+  return {
+    mappingId: row.mappingId,
+    url: signedWebhookUrl(deps, row.id),
+    events: [...WEBHOOK_EVENTS],
+    jqlFilter: `project = ${projectKey}`,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/**
+ * Creates the mapping's webhook endpoint, or replaces its secret and URL token (the old ones stop
+ * working at once). The only answer that shows them.
+ * @throws AppError not_found (mapping)
+ */
+export async function issueWebhookEndpoint(
+  deps: ServiceDeps,
+  mappingId: string,
+): Promise<WebhookEndpointSecrets> {
+  const mapping = await getMapping(deps, mappingId);
+  const repo = createEndpointRepo(deps.store.tables);
+  const now = deps.clock.now();
+  const existing = await repo.findByMapping(deps.store.db, mappingId);
+  const id = existing?.id ?? newSortableId(now);
+  const secret = newWebhookSecret();
+  const token = newUrlToken();
+  const row = await deps.store.transaction((tx) =>
+    repo.upsert(tx, {
+      id,
+      mappingId,
+      connectionId: mapping.connectionId,
+      secret: deps.sealer.seal(new PlainSecret(secret), bindEndpointSecret(id)),
+      tokenHash: hashUrlToken(token),
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
+  const shown = view(deps, row, mapping.jiraProject.key);
+  return { ...shown, secret, urlWithToken: `${shown.url}/${token}` };
+}
+
+/**
+ * The mapping's webhook endpoint, without its secret.
+ * @throws AppError not_found (mapping, or no endpoint issued yet)
+ */
+export async function getWebhookEndpoint(
+  deps: ServiceDeps,
+  mappingId: string,
+): Promise<WebhookEndpoint> {
+  const mapping = await getMapping(deps, mappingId);
+  const row = await createEndpointRepo(deps.store.tables).findByMapping(deps.store.db, mappingId);
+  if (!row) {
+    throw new AppError('not_found', `Mapping ${mappingId} has no webhook endpoint yet`);
+  }
+  return view(deps, row, mapping.jiraProject.key);
+}
+
+/** Events that could not be processed, newest first. */
+export async function listDeadLetters(deps: Pick<Deps, 'store'>): Promise<DeadLetter[]> {
+  const rows = await createEventRepo(deps.store.tables).listDead(deps.store.db, 500);
+  return rows.map((row) => ({
+    id: row.id,
+    connectionId: row.connectionId,
+    source: row.source,
+    deliveryId: row.deliveryId,
+    eventType: row.eventType,
+    attempts: row.attempts,
+    lastError: row.lastError,
+    receivedAt: row.receivedAt.toISOString(),
+  }));
+}
+
+/**
+ * Puts a dead letter back in line, due now.
+ * @throws AppError not_found (no such dead letter)
+ */
+export async function retryDeadLetter(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  id: string,
+): Promise<void> {
+  const repo = createEventRepo(deps.store.tables);
+  const revived = await deps.store.transaction((tx) => repo.revive(tx, id, deps.clock.now()));
+  if (!revived) throw new AppError('not_found', `No dead letter ${id}`);
+}

@@ -1,0 +1,81 @@
+/**
+ * Jira events as the admin and the test tool see them: where a mapping's webhooks are received
+ * (manual mode), the dead-letter list, and test links left orphaned by a deleted issue.
+ */
+import { z } from 'zod';
+
+/** Events Testbridge subscribes to (Jira's webhook names). */
+export const WEBHOOK_EVENTS = [
+  'jira:issue_updated',
+  'jira:issue_deleted',
+  'jira:version_created',
+  'jira:version_updated',
+  'jira:version_released',
+  'jira:version_unreleased',
+  'jira:version_moved',
+  'jira:version_deleted',
+  'project_updated',
+  'project_deleted',
+] as const;
+
+export const MappingIdPathParam = z.object({ mappingId: z.string().min(1).max(100) });
+
+/** Where a mapping's webhooks go, without anything secret. */
+export const WebhookEndpoint = z.object({
+  mappingId: z.string(),
+  /** For Jira's webhook screen when a secret can be set (Cloud admin webhooks). */
+  url: z.url(),
+  events: z.array(z.string()),
+  /** The JQL filter for issue-related events: the mapped project. */
+  jqlFilter: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
+
+/** Shown once, when the endpoint is created or its secret rotated. */
+export const WebhookEndpointSecrets = WebhookEndpoint.extend({
+  /** The secret for Jira's webhook screen: deliveries must carry `X-Hub-Signature`. */
+  secret: z.string(),
+  /** For Jira versions that sign nothing (Data Center): the URL carries a long random token. */
+  urlWithToken: z.url(),
+});
+export type WebhookEndpointSecrets = z.infer<typeof WebhookEndpointSecrets>;
+
+/** What Testbridge answers a delivery: stored (or stored before: `duplicate`). */
+export const DeliveryReceipt = z.object({ id: z.string(), duplicate: z.boolean() });
+export type DeliveryReceipt = z.infer<typeof DeliveryReceipt>;
+
+export const JiraEventSource = z.enum(['dynamic', 'admin', 'token', 'forge']);
+
+/** A stored event that could not be processed (a poison delivery). */
+export const DeadLetter = z.object({
+  id: z.string(),
+  connectionId: z.string(),
+  source: JiraEventSource,
+  deliveryId: z.string(),
+  eventType: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  receivedAt: z.iso.datetime(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+export const DeadLetterList = z.object({ items: z.array(DeadLetter) });
+export const DeadLetterIdParam = z.object({ id: z.string().min(1).max(100) });
+export const DeadLetterRetried = z.object({ id: z.string(), state: z.literal('pending') });
+
+/** A test's link to an issue Jira reported deleted. */
+export const OrphanedLink = z.object({
+  connectionId: z.string(),
+  issueId: z.string(),
+  /** The issue's last known key. */
+  issueKey: z.string().nullable(),
+  testId: z.string(),
+  testName: z.string(),
+  projectKey: z.string(),
+  orphanedAt: z.iso.datetime(),
+});
+export type OrphanedLink = z.infer<typeof OrphanedLink>;
+export const OrphanedLinkList = z.object({ items: z.array(OrphanedLink) });
+export const OrphanedLinkQuery = z.object({ connectionId: z.string().min(1).max(100) });
