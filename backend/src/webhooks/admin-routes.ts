@@ -4,6 +4,7 @@ import {
   DeadLetterList,
   DeadLetterRetried,
   MappingIdPathParam,
+  MappingVersionList,
   OrphanedLinkList,
   OrphanedLinkQuery,
   WebhookEndpoint,
@@ -18,6 +19,7 @@ import {
   getWebhookEndpoint,
   issueWebhookEndpoint,
   listDeadLetters,
+  listMappingVersions,
   retryDeadLetter,
 } from './service.ts';
 
@@ -70,6 +72,27 @@ export function jiraEventAdminRoutes(deps: Deps, authenticate: AuthenticateKey) 
       },
     }),
     async (c) => c.json(await getWebhookEndpoint(deps, c.req.valid('param').mappingId), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mappings/{mappingId}/versions',
+      operationId: 'listMappingVersions',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary:
+        "The mapped Jira project's versions with their release state, kept in step by Jira's events",
+      request: { params: MappingIdPathParam },
+      responses: {
+        200: jsonContent(MappingVersionList, 'The versions, by id'),
+        ...problemResponses,
+        ...notFound,
+      },
+    }),
+    async (c) =>
+      c.json({ items: await listMappingVersions(deps, c.req.valid('param').mappingId) }, 200),
   );
 
   router.openapi(

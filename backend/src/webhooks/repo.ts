@@ -155,3 +155,44 @@ export function createIssueStateRepo(tables: Tables) {
     },
   };
 }
+
+export type VersionRow = Tables['jiraVersions']['$inferSelect'];
+
+/** Jira versions as their events describe them. */
+export function createVersionRepo(tables: Tables) {
+  const t = tables.jiraVersions;
+  return {
+    async find(db: Db, connectionId: string, versionId: string): Promise<VersionRow | undefined> {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.connectionId, connectionId), eq(t.versionId, versionId)))
+        .limit(1);
+      return rows[0];
+    },
+    /** Writes the version unless a newer event was stored; true when written. */
+    async upsertIfNewer(db: Db, row: VersionRow): Promise<boolean> {
+      const { connectionId: _c, versionId: _v, ...set } = row;
+      const rows = await db
+        .insert(t)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [t.connectionId, t.versionId],
+          set,
+          setWhere: lte(t.eventAt, row.eventAt),
+        })
+        .returning({ id: t.versionId });
+      return rows.length > 0;
+    },
+    /** The live versions of a project, by id. */
+    async listOfProject(db: Db, connectionId: string, projectId: string): Promise<VersionRow[]> {
+      return db
+        .select()
+        .from(t)
+        .where(
+          and(eq(t.connectionId, connectionId), eq(t.projectId, projectId), isNull(t.deletedAt)),
+        )
+        .orderBy(asc(t.versionId));
+    },
+  };
+}

@@ -4,6 +4,7 @@
  */
 import {
   type DeadLetter,
+  type MappingVersion,
   WEBHOOK_EVENTS,
   type WebhookEndpoint,
   type WebhookEndpointSecrets,
@@ -13,7 +14,12 @@ import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { getMapping } from '../mappings/service.ts';
-import { createEndpointRepo, createEventRepo, type EndpointRow } from './repo.ts';
+import {
+  createEndpointRepo,
+  createEventRepo,
+  createVersionRepo,
+  type EndpointRow,
+} from './repo.ts';
 import { bindEndpointSecret } from './seal.ts';
 import { hashUrlToken, newUrlToken, newWebhookSecret } from './verify.ts';
 
@@ -111,4 +117,28 @@ export async function retryDeadLetter(
   const repo = createEventRepo(deps.store.tables);
   const revived = await deps.store.transaction((tx) => repo.revive(tx, id, deps.clock.now()));
   if (!revived) throw new AppError('not_found', `No dead letter ${id}`);
+}
+
+/**
+ * The versions of a mapping's Jira project with their release state, as Jira's events (and the
+ * reconciliation) left them.
+ * @throws AppError not_found (mapping)
+ */
+export async function listMappingVersions(
+  deps: Pick<Deps, 'store'>,
+  mappingId: string,
+): Promise<MappingVersion[]> {
+  const mapping = await getMapping(deps, mappingId);
+  const rows = await createVersionRepo(deps.store.tables).listOfProject(
+    deps.store.db,
+    mapping.connectionId,
+    mapping.jiraProject.id,
+  );
+  return rows.map((row) => ({
+    id: row.versionId,
+    name: row.name,
+    released: row.released,
+    archived: row.archived,
+    releaseDate: row.releaseDate,
+  }));
 }

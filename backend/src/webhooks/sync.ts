@@ -2,10 +2,12 @@
  * What one stored Jira event changes in Testbridge. Webhook names and Forge event types are read
  * alike; events Testbridge does not follow are done without effect.
  */
-import { JiraEventIssue } from '@testbridge/shared/jira/events';
+import type { JiraProjectStatus } from '@testbridge/shared/api/mappings';
+import { JiraEventIssue, JiraEventProject, JiraEventVersion } from '@testbridge/shared/jira/events';
 import type { Deps } from '../deps.ts';
+import { followJiraProject } from '../mappings/service.ts';
 import { followIssueKey, orphanIssueLinks } from '../results/issue-sync.ts';
-import { createIssueStateRepo, type JiraEventRow } from './repo.ts';
+import { createIssueStateRepo, createVersionRepo, type JiraEventRow } from './repo.ts';
 
 export type SyncDeps = Pick<Deps, 'store' | 'clock' | 'logger'>;
 
@@ -24,6 +26,19 @@ const ISSUE_CHANGED = new Set([
   'avi:jira:updated:issue',
 ]);
 const ISSUE_DELETED = new Set(['jira:issue_deleted', 'avi:jira:deleted:issue']);
+/** Version events: created, updated, released, unreleased, moved, deleted (merged: deleted). */
+const VERSION_EVENT = /^(?:jira:version_(\w+)|avi:jira:(\w+):version)$/;
+/** Project events and the mapping status they leave (Forge: `avi:jira:<verb>:project`). */
+const PROJECT_STATUS: Record<string, JiraProjectStatus> = {
+  project_updated: 'active',
+  project_restored_deleted: 'active',
+  project_restored_archived: 'active',
+  project_archived: 'archived',
+  project_deleted: 'deleted',
+  project_soft_deleted: 'deleted',
+  'avi:jira:updated:project': 'active',
+  'avi:jira:deleted:project': 'deleted',
+};
 
 function parsePayload(event: JiraEventRow): Record<string, unknown> {
   try {
@@ -35,15 +50,26 @@ function parsePayload(event: JiraEventRow): Record<string, unknown> {
   throw new PoisonEventError('The stored payload is not a JSON object');
 }
 
-function issueOf(payload: Record<string, unknown>): JiraEventIssue {
-  const parsed = JiraEventIssue.safeParse(payload.issue);
-  if (!parsed.success) {
-    throw new PoisonEventError(
-      `The issue in the event is not valid: ${parsed.error.issues.map((i) => `issue.${i.path.join('.')}`).join(', ')}`,
-    );
-  }
-  return parsed.data;
+function parsed<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+  },
+  value: unknown,
+  name: string,
+): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new PoisonEventError(
+    `The ${name} in the event is not valid: ${result.error.issues.map((i) => [name, ...i.path.map(String)].join('.')).join(', ')}`,
+  );
 }
+
+const issueOf = (payload: Record<string, unknown>): JiraEventIssue =>
+  parsed(JiraEventIssue, payload.issue, 'issue');
 
 /** Jira's time of the event (ms), else when Testbridge received it. */
 const eventTime = (payload: Record<string, unknown>, event: JiraEventRow) =>
@@ -101,5 +127,52 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
       { connectionId: event.connectionId, issueId: issue.id, orphaned },
       'jira issue deleted: its test links are orphaned',
     );
+    return;
   }
+  const version = VERSION_EVENT.exec(event.eventType);
+  if (version) {
+    const verb = version[1] ?? version[2] ?? '';
+    await applyVersionEvent(deps, event, payload, verb);
+    return;
+  }
+  const status = PROJECT_STATUS[event.eventType];
+  if (status) {
+    const project = parsed(JiraEventProject, payload.project, 'project');
+    const changed = await followJiraProject(
+      deps,
+      event.connectionId,
+      { id: project.id, key: status === 'active' ? project.key : null },
+      status,
+    );
+    deps.logger.info(
+      { connectionId: event.connectionId, projectId: project.id, status, mappings: changed.length },
+      'jira project event followed on its mappings',
+    );
+  }
+}
+
+async function applyVersionEvent(
+  deps: SyncDeps,
+  event: JiraEventRow,
+  payload: Record<string, unknown>,
+  verb: string,
+): Promise<void> {
+  const version = parsed(JiraEventVersion, payload.version, 'version');
+  const at = eventTime(payload, event);
+  const deleted = verb === 'deleted' || verb === 'merged';
+  const repo = createVersionRepo(deps.store.tables);
+  await deps.store.transaction((tx) =>
+    repo.upsertIfNewer(tx, {
+      connectionId: event.connectionId,
+      versionId: version.id,
+      projectId: version.projectId,
+      name: version.name,
+      released: version.released ?? verb === 'released',
+      archived: version.archived ?? false,
+      releaseDate: version.releaseDate ?? null,
+      deletedAt: deleted ? at : null,
+      eventAt: at,
+      updatedAt: deps.clock.now(),
+    }),
+  );
 }

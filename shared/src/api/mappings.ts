@@ -59,6 +59,10 @@ export const UpdateMappingRequest = z.strictObject({
 });
 export type UpdateMappingRequest = z.infer<typeof UpdateMappingRequest>;
 
+/** The mapped Jira project's state, followed from project events. */
+export const JiraProjectStatus = z.enum(['active', 'archived', 'deleted']);
+export type JiraProjectStatus = z.infer<typeof JiraProjectStatus>;
+
 export const Mapping = z.object({
   id: z.string(),
   toolProject: z.object({ key: z.string(), name: z.string() }),
@@ -69,6 +73,8 @@ export const Mapping = z.object({
   labels: z.array(z.string()),
   components: z.array(z.string()),
   webhookMode: WebhookMode,
+  /** The Jira project as Jira's events last described it; `deleted`: the mapping maps nothing now. */
+  jiraProjectStatus: JiraProjectStatus,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

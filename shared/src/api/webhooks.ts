@@ -79,3 +79,14 @@ export const OrphanedLink = z.object({
 export type OrphanedLink = z.infer<typeof OrphanedLink>;
 export const OrphanedLinkList = z.object({ items: z.array(OrphanedLink) });
 export const OrphanedLinkQuery = z.object({ connectionId: z.string().min(1).max(100) });
+
+/** A Jira version of a mapping's project, as Jira's version events describe it. */
+export const MappingVersion = z.object({
+  id: z.string(),
+  name: z.string(),
+  released: z.boolean(),
+  archived: z.boolean(),
+  releaseDate: z.string().nullable(),
+});
+export type MappingVersion = z.infer<typeof MappingVersion>;
+export const MappingVersionList = z.object({ items: z.array(MappingVersion) });

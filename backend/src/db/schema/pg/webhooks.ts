@@ -1,4 +1,5 @@
 import {
+  boolean,
   index,
   integer,
   pgTable,
@@ -85,4 +86,27 @@ export const jiraIssueStates = pgTable(
     updatedAt: at('updated_at').notNull(),
   },
   (table) => [primaryKey({ columns: [table.connectionId, table.issueId] })],
+);
+
+/** Jira versions as their events describe them; a mapping's versions are its project's. */
+export const jiraVersions = pgTable(
+  'jira_versions',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    versionId: text('version_id').notNull(),
+    projectId: text('project_id').notNull(),
+    name: text('name').notNull(),
+    released: boolean('released').notNull(),
+    archived: boolean('archived').notNull(),
+    releaseDate: text('release_date'),
+    deletedAt: at('deleted_at'),
+    eventAt: at('event_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.connectionId, table.versionId] }),
+    index('jira_versions_project_idx').on(table.connectionId, table.projectId),
+  ],
 );

@@ -12,6 +12,7 @@ import { projectMappings } from './mappings.ts';
 
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const sealed = (name: string) => text(name).$type<SealedSecret>();
+const flag = (name: string) => integer(name, { mode: 'boolean' });
 const SOURCES = ['dynamic', 'admin', 'token', 'forge'] as const;
 const EVENT_STATES = ['pending', 'done', 'dead'] as const;
 
@@ -75,4 +76,27 @@ export const jiraIssueStates = sqliteTable(
     updatedAt: at('updated_at').notNull(),
   },
   (table) => [primaryKey({ columns: [table.connectionId, table.issueId] })],
+);
+
+/** Jira versions as their events describe them; a mapping's versions are its project's. */
+export const jiraVersions = sqliteTable(
+  'jira_versions',
+  {
+    connectionId: text('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    versionId: text('version_id').notNull(),
+    projectId: text('project_id').notNull(),
+    name: text('name').notNull(),
+    released: flag('released').notNull(),
+    archived: flag('archived').notNull(),
+    releaseDate: text('release_date'),
+    deletedAt: at('deleted_at'),
+    eventAt: at('event_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.connectionId, table.versionId] }),
+    index('jira_versions_project_idx').on(table.connectionId, table.projectId),
+  ],
 );

@@ -196,6 +196,7 @@ CREATE TABLE `project_mappings` (
 	`labels` text NOT NULL,
 	`components` text NOT NULL,
 	`webhook_mode` text NOT NULL,
+	`jira_project_status` text DEFAULT 'active' NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
@@ -405,6 +406,22 @@ CREATE TABLE `jira_issue_states` (
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE TABLE `jira_versions` (
+	`connection_id` text NOT NULL,
+	`version_id` text NOT NULL,
+	`project_id` text NOT NULL,
+	`name` text NOT NULL,
+	`released` integer NOT NULL,
+	`archived` integer NOT NULL,
+	`release_date` text,
+	`deleted_at` integer,
+	`event_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `version_id`),
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `jira_versions_project_idx` ON `jira_versions` (`connection_id`,`project_id`);--> statement-breakpoint
 CREATE TABLE `webhook_endpoints` (
 	`id` text PRIMARY KEY NOT NULL,
 	`mapping_id` text NOT NULL,

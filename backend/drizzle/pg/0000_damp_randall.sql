@@ -178,6 +178,7 @@ CREATE TABLE "project_mappings" (
 	"labels" text NOT NULL,
 	"components" text NOT NULL,
 	"webhook_mode" text NOT NULL,
+	"jira_project_status" text DEFAULT 'active' NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "project_mappings_tool_project_key_unique" UNIQUE("tool_project_key")
@@ -357,6 +358,20 @@ CREATE TABLE "jira_issue_states" (
 	CONSTRAINT "jira_issue_states_connection_id_issue_id_pk" PRIMARY KEY("connection_id","issue_id")
 );
 --> statement-breakpoint
+CREATE TABLE "jira_versions" (
+	"connection_id" text NOT NULL,
+	"version_id" text NOT NULL,
+	"project_id" text NOT NULL,
+	"name" text NOT NULL,
+	"released" boolean NOT NULL,
+	"archived" boolean NOT NULL,
+	"release_date" text,
+	"deleted_at" timestamp with time zone,
+	"event_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "jira_versions_connection_id_version_id_pk" PRIMARY KEY("connection_id","version_id")
+);
+--> statement-breakpoint
 CREATE TABLE "webhook_endpoints" (
 	"id" text PRIMARY KEY NOT NULL,
 	"mapping_id" text NOT NULL,
@@ -383,6 +398,7 @@ ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_i
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_versions" ADD CONSTRAINT "jira_versions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
@@ -417,4 +433,5 @@ CREATE INDEX "result_test_links_issue_idx" ON "result_test_links" USING btree ("
 CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");--> statement-breakpoint
 CREATE UNIQUE INDEX "jira_events_delivery_idx" ON "jira_events" USING btree ("connection_id","delivery_id");--> statement-breakpoint
 CREATE INDEX "jira_events_due_idx" ON "jira_events" USING btree ("state","next_attempt_at");--> statement-breakpoint
-CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state");
+CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state");--> statement-breakpoint
+CREATE INDEX "jira_versions_project_idx" ON "jira_versions" USING btree ("connection_id","project_id");
