@@ -3,10 +3,13 @@ import {
   DeadLetterIdParam,
   DeadLetterList,
   DeadLetterRetried,
+  KnownWebhookList,
   MappingIdPathParam,
   MappingVersionList,
   OrphanedLinkList,
   OrphanedLinkQuery,
+  WebhookCheck,
+  WebhookCheckParams,
   WebhookEndpoint,
   WebhookEndpointSecrets,
 } from '@testbridge/shared/api/webhooks';
@@ -15,12 +18,15 @@ import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
 import { listOrphanedLinks } from '../results/issue-sync.ts';
+import { getWebhookTestEvent, sendWebhookTestEvent } from './check.ts';
 import {
   getWebhookEndpoint,
   issueWebhookEndpoint,
   listDeadLetters,
+  listKnownWebhooks,
   listMappingVersions,
   retryDeadLetter,
+  revokeWebhookEndpoint,
 } from './service.ts';
 
 const security = [{ apiKey: [] }];
@@ -72,6 +78,78 @@ export function jiraEventAdminRoutes(deps: Deps, authenticate: AuthenticateKey) 
       },
     }),
     async (c) => c.json(await getWebhookEndpoint(deps, c.req.valid('param').mappingId), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/mappings/{mappingId}/webhook',
+      operationId: 'revokeMappingWebhook',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: "Forget a mapping's webhook endpoint: its URL, secret and token stop working",
+      request: { params: MappingIdPathParam },
+      responses: { 204: { description: 'Forgotten' }, ...problemResponses, ...notFound },
+    }),
+    async (c) => {
+      await revokeWebhookEndpoint(deps, c.req.valid('param').mappingId);
+      return c.body(null, 204);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/mappings/{mappingId}/webhook/test',
+      operationId: 'sendMappingWebhookTest',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary:
+        'Send a test event: set an issue property in the mapped project and wait for Jira to report it',
+      request: { params: MappingIdPathParam },
+      responses: {
+        202: jsonContent(WebhookCheck, 'Set in Jira; poll the check until `received`'),
+        ...problemResponses,
+        ...notFound,
+        409: problemResponse('The project has no issue, or the connection needs re-authorization'),
+        502: problemResponse('Jira could not be reached or refused the call'),
+      },
+    }),
+    async (c) => c.json(await sendWebhookTestEvent(deps, c.req.valid('param').mappingId), 202),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/mappings/{mappingId}/webhook/test/{checkId}',
+      operationId: 'getMappingWebhookTest',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'A test event: `received` once Jira delivered it and Testbridge processed it',
+      request: { params: WebhookCheckParams },
+      responses: { 200: jsonContent(WebhookCheck, 'The check'), ...problemResponses, ...notFound },
+    }),
+    async (c) => {
+      const { mappingId, checkId } = c.req.valid('param');
+      return c.json(await getWebhookTestEvent(deps, mappingId, checkId), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/jira-events/webhooks',
+      operationId: 'listKnownWebhooks',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: 'The webhook endpoints Testbridge issued, with their mappings (never a secret)',
+      responses: { 200: jsonContent(KnownWebhookList, 'The endpoints'), ...problemResponses },
+    }),
+    async (c) => c.json({ items: await listKnownWebhooks(deps) }, 200),
   );
 
   router.openapi(

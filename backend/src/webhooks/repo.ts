@@ -29,6 +29,13 @@ export function createEndpointRepo(tables: Tables) {
     async findByMapping(db: Db, mappingId: string): Promise<EndpointRow | undefined> {
       return (await db.select().from(t).where(eq(t.mappingId, mappingId)).limit(1))[0];
     },
+    async list(db: Db): Promise<EndpointRow[]> {
+      return db.select().from(t).orderBy(asc(t.id));
+    },
+    async deleteByMapping(db: Db, mappingId: string): Promise<boolean> {
+      const rows = await db.delete(t).where(eq(t.mappingId, mappingId)).returning({ id: t.id });
+      return rows.length > 0;
+    },
   };
 }
 
@@ -193,6 +200,41 @@ export function createVersionRepo(tables: Tables) {
           and(eq(t.connectionId, connectionId), eq(t.projectId, projectId), isNull(t.deletedAt)),
         )
         .orderBy(asc(t.versionId));
+    },
+  };
+}
+
+export type CheckRow = Tables['webhookChecks']['$inferSelect'];
+
+/** "Send test event" checks. */
+export function createCheckRepo(tables: Tables) {
+  const t = tables.webhookChecks;
+  return {
+    async insert(db: Db, row: CheckRow): Promise<void> {
+      await db.insert(t).values(row);
+    },
+    async find(db: Db, mappingId: string, id: string): Promise<CheckRow | undefined> {
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.mappingId, mappingId), eq(t.id, id)))
+        .limit(1);
+      return rows[0];
+    },
+    /** Marks the check with this nonce received (first time only); false when none waited. */
+    async markReceived(
+      db: Db,
+      connectionId: string,
+      nonce: string,
+      at: Date,
+      source: string,
+    ): Promise<boolean> {
+      const rows = await db
+        .update(t)
+        .set({ receivedAt: at, source })
+        .where(and(eq(t.connectionId, connectionId), eq(t.nonce, nonce), isNull(t.receivedAt)))
+        .returning({ id: t.id });
+      return rows.length > 0;
     },
   };
 }

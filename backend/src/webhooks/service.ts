@@ -4,6 +4,7 @@
  */
 import {
   type DeadLetter,
+  type KnownWebhook,
   type MappingVersion,
   WEBHOOK_EVENTS,
   type WebhookEndpoint,
@@ -13,7 +14,7 @@ import { PlainSecret } from '../crypto/secret.ts';
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
-import { getMapping } from '../mappings/service.ts';
+import { getMapping, listMappings } from '../mappings/service.ts';
 import {
   createEndpointRepo,
   createEventRepo,
@@ -141,4 +142,38 @@ export async function listMappingVersions(
     archived: row.archived,
     releaseDate: row.releaseDate,
   }));
+}
+
+/** Every mapping webhook endpoint Testbridge issued (manual mode), with its mapping. */
+export async function listKnownWebhooks(
+  deps: Pick<Deps, 'store' | 'config'>,
+): Promise<KnownWebhook[]> {
+  const rows = await createEndpointRepo(deps.store.tables).list(deps.store.db);
+  const mappings = new Map((await listMappings(deps)).map((m) => [m.id, m]));
+  return rows.flatMap((row) => {
+    const mapping = mappings.get(row.mappingId);
+    if (!mapping) return [];
+    return [
+      {
+        ...view(deps, row, mapping.jiraProject.key),
+        connectionId: mapping.connectionId,
+        jiraProjectKey: mapping.jiraProject.key,
+        webhookMode: mapping.webhookMode,
+      },
+    ];
+  });
+}
+
+/**
+ * Forgets a mapping's endpoint: its URL, secret and token stop working at once (delete the
+ * webhook in Jira too).
+ * @throws AppError not_found
+ */
+export async function revokeWebhookEndpoint(
+  deps: Pick<Deps, 'store'>,
+  mappingId: string,
+): Promise<void> {
+  const repo = createEndpointRepo(deps.store.tables);
+  const deleted = await deps.store.transaction((tx) => repo.deleteByMapping(tx, mappingId));
+  if (!deleted) throw new AppError('not_found', `Mapping ${mappingId} has no webhook endpoint`);
 }

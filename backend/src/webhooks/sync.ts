@@ -7,7 +7,13 @@ import { JiraEventIssue, JiraEventProject, JiraEventVersion } from '@testbridge/
 import type { Deps } from '../deps.ts';
 import { followJiraProject } from '../mappings/service.ts';
 import { followIssueKey, orphanIssueLinks } from '../results/issue-sync.ts';
-import { createIssueStateRepo, createVersionRepo, type JiraEventRow } from './repo.ts';
+import { checkNonceOf } from './check.ts';
+import {
+  createCheckRepo,
+  createIssueStateRepo,
+  createVersionRepo,
+  type JiraEventRow,
+} from './repo.ts';
 
 export type SyncDeps = Pick<Deps, 'store' | 'clock' | 'logger'>;
 
@@ -127,6 +133,16 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
       { connectionId: event.connectionId, issueId: issue.id, orphaned },
       'jira issue deleted: its test links are orphaned',
     );
+    return;
+  }
+  if (event.eventType === 'issue_property_set') {
+    const nonce = checkNonceOf(payload);
+    if (nonce) {
+      const checks = createCheckRepo(deps.store.tables);
+      await deps.store.transaction((tx) =>
+        checks.markReceived(tx, event.connectionId, nonce, deps.clock.now(), event.source),
+      );
+    }
     return;
   }
   const version = VERSION_EVENT.exec(event.eventType);

@@ -16,6 +16,8 @@ export const WEBHOOK_EVENTS = [
   'jira:version_deleted',
   'project_updated',
   'project_deleted',
+  // The "send test event" check sets an issue property and waits for this event.
+  'issue_property_set',
 ] as const;
 
 export const MappingIdPathParam = z.object({ mappingId: z.string().min(1).max(100) });
@@ -90,3 +92,29 @@ export const MappingVersion = z.object({
 });
 export type MappingVersion = z.infer<typeof MappingVersion>;
 export const MappingVersionList = z.object({ items: z.array(MappingVersion) });
+
+/** The "send test event" check: Testbridge set a property on an issue; did Jira's event come back? */
+export const WebhookCheck = z.object({
+  id: z.string(),
+  mappingId: z.string(),
+  issueKey: z.string(),
+  status: z.enum(['waiting', 'received']),
+  sentAt: z.iso.datetime(),
+  receivedAt: z.iso.datetime().nullable(),
+  /** How the event came: `admin` (signed), `token` (URL token), `dynamic` or `forge`. */
+  source: z.string().nullable(),
+});
+export type WebhookCheck = z.infer<typeof WebhookCheck>;
+export const WebhookCheckParams = z.object({
+  mappingId: z.string().min(1).max(100),
+  checkId: z.string().min(1).max(100),
+});
+
+/** A webhook endpoint Testbridge knows of (manual mode), for the admin's list. */
+export const KnownWebhook = WebhookEndpoint.extend({
+  connectionId: z.string(),
+  jiraProjectKey: z.string(),
+  webhookMode: z.string(),
+});
+export type KnownWebhook = z.infer<typeof KnownWebhook>;
+export const KnownWebhookList = z.object({ items: z.array(KnownWebhook) });

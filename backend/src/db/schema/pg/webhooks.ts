@@ -110,3 +110,17 @@ export const jiraVersions = pgTable(
     index('jira_versions_project_idx').on(table.connectionId, table.projectId),
   ],
 );
+
+/** "Send test event": a property Testbridge set on an issue, and when Jira's event about it came back. */
+export const webhookChecks = pgTable('webhook_checks', {
+  id: text('id').primaryKey(),
+  mappingId: text('mapping_id')
+    .notNull()
+    .references(() => projectMappings.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id').notNull(),
+  nonce: text('nonce').notNull().unique(),
+  issueKey: text('issue_key').notNull(),
+  sentAt: at('sent_at').notNull(),
+  receivedAt: at('received_at'),
+  source: text('source'),
+});

@@ -422,6 +422,19 @@ CREATE TABLE `jira_versions` (
 );
 --> statement-breakpoint
 CREATE INDEX `jira_versions_project_idx` ON `jira_versions` (`connection_id`,`project_id`);--> statement-breakpoint
+CREATE TABLE `webhook_checks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`mapping_id` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`nonce` text NOT NULL,
+	`issue_key` text NOT NULL,
+	`sent_at` integer NOT NULL,
+	`received_at` integer,
+	`source` text,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_checks_nonce_unique` ON `webhook_checks` (`nonce`);--> statement-breakpoint
 CREATE TABLE `webhook_endpoints` (
 	`id` text PRIMARY KEY NOT NULL,
 	`mapping_id` text NOT NULL,

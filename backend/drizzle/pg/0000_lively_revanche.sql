@@ -372,6 +372,18 @@ CREATE TABLE "jira_versions" (
 	CONSTRAINT "jira_versions_connection_id_version_id_pk" PRIMARY KEY("connection_id","version_id")
 );
 --> statement-breakpoint
+CREATE TABLE "webhook_checks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"mapping_id" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"nonce" text NOT NULL,
+	"issue_key" text NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	"received_at" timestamp with time zone,
+	"source" text,
+	CONSTRAINT "webhook_checks_nonce_unique" UNIQUE("nonce")
+);
+--> statement-breakpoint
 CREATE TABLE "webhook_endpoints" (
 	"id" text PRIMARY KEY NOT NULL,
 	"mapping_id" text NOT NULL,
@@ -399,6 +411,7 @@ ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result
 ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_versions" ADD CONSTRAINT "jira_versions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_checks" ADD CONSTRAINT "webhook_checks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
