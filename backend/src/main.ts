@@ -13,6 +13,7 @@ import { createCoveragePropertySender } from './results/coverage-property-sender
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
 import { startJiraEventProcessor } from './webhooks/process.ts';
+import { startWebhookRefresher } from './webhooks/refresh.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -79,6 +80,8 @@ async function runServer(config: Config): Promise<void> {
   const pruner = startResultsPruner(deps);
   // Stored Jira events (webhooks, Forge product events) into Testbridge's state, in order per issue.
   const jiraEvents = startJiraEventProcessor(deps);
+  // Dynamic webhooks extended well before their 30-day expiry, by one replica at a time.
+  const refresher = startWebhookRefresher(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -104,6 +107,7 @@ async function runServer(config: Config): Promise<void> {
       await forwarder.stop();
       await pruner.stop();
       await jiraEvents.stop();
+      await refresher.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

@@ -7,6 +7,7 @@ import {
   MappingListQuery,
   UpdateMappingRequest,
 } from '@testbridge/shared/api/mappings';
+import type { WebhookSetup } from '@testbridge/shared/api/webhooks';
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
@@ -34,8 +35,23 @@ const jiraChecks = {
   502: problemResponse('Jira could not be reached or refused the credentials'),
 };
 
+/** What saving a mapping in automatic webhook mode does (the webhooks feature, wired in app.ts). */
+export interface MappingFeatures {
+  setUpWebhook?: (deps: Deps, mappingId: string) => Promise<WebhookSetup>;
+}
+
 /** `/api/v1/mappings`: admins write, tool keys read. */
-export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
+export function mappingRoutes(
+  deps: Deps,
+  authenticate: AuthenticateKey,
+  features: MappingFeatures = {},
+) {
+  /** After a save in automatic mode: the webhook registered, or the mapping now manual and why. */
+  const withWebhook = async (mapping: Mapping, wanted: boolean): Promise<Mapping> => {
+    if (!wanted || mapping.webhookMode !== 'automatic' || !features.setUpWebhook) return mapping;
+    const webhookSetup = await features.setUpWebhook(deps, mapping.id);
+    return { ...(await getMapping(deps, mapping.id)), webhookSetup };
+  };
   const router = createRouter();
   const admin = requireRole(authenticate, 'admin');
   const tool = requireRole(authenticate, 'tool');
@@ -56,7 +72,8 @@ export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
         ...jiraChecks,
       },
     }),
-    async (c) => c.json(await createMapping(deps, c.req.valid('json')), 201),
+    async (c) =>
+      c.json(await withWebhook(await createMapping(deps, c.req.valid('json')), true), 201),
   );
 
   router.openapi(
@@ -107,7 +124,13 @@ export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
       responses: { 200: jsonContent(Mapping, 'The mapping'), ...problemResponses, ...jiraChecks },
     }),
     async (c) =>
-      c.json(await updateMapping(deps, c.req.valid('param').id, c.req.valid('json')), 200),
+      c.json(
+        await withWebhook(
+          await updateMapping(deps, c.req.valid('param').id, c.req.valid('json')),
+          c.req.valid('json').webhookMode === 'automatic',
+        ),
+        200,
+      ),
   );
 
   router.openapi(

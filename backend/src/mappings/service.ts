@@ -215,3 +215,16 @@ export async function followJiraProject(
     return changed;
   });
 }
+
+/** Sets a mapping's webhook mode (automatic mode falling back to manual). */
+export async function setWebhookMode(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  id: string,
+  mode: Mapping['webhookMode'],
+): Promise<Mapping> {
+  const repo = createMappingRepo(deps.store.tables);
+  const row = await requireMapping(deps, id);
+  const next: MappingRow = { ...row, webhookMode: mode, updatedAt: deps.clock.now() };
+  await deps.store.transaction((tx) => repo.update(tx, next));
+  return toMapping(next);
+}

@@ -12,12 +12,14 @@ import {
   WebhookCheckParams,
   WebhookEndpoint,
   WebhookEndpointSecrets,
+  WebhookSetup,
 } from '@testbridge/shared/api/webhooks';
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
 import { listOrphanedLinks } from '../results/issue-sync.ts';
+import { setUpAutomaticWebhook } from './automatic.ts';
 import { getWebhookTestEvent, sendWebhookTestEvent } from './check.ts';
 import {
   getWebhookEndpoint,
@@ -78,6 +80,26 @@ export function jiraEventAdminRoutes(deps: Deps, authenticate: AuthenticateKey) 
       },
     }),
     async (c) => c.json(await getWebhookEndpoint(deps, c.req.valid('param').mappingId), 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/mappings/{mappingId}/webhook/automatic',
+      operationId: 'setUpMappingWebhookAutomatically',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary:
+        "Register the mapping's webhook in Jira (automatic mode), or say why not and fall back to manual",
+      request: { params: MappingIdPathParam },
+      responses: {
+        200: jsonContent(WebhookSetup, 'Registered (`automatic`), or `manual` with the reason'),
+        ...problemResponses,
+        ...notFound,
+      },
+    }),
+    async (c) => c.json(await setUpAutomaticWebhook(deps, c.req.valid('param').mappingId), 200),
   );
 
   router.openapi(

@@ -238,3 +238,53 @@ export function createCheckRepo(tables: Tables) {
     },
   };
 }
+
+export type JiraWebhookRow = Tables['jiraWebhooks']['$inferSelect'];
+
+/** Webhooks Testbridge registered in Jira (automatic mode). */
+export function createJiraWebhookRepo(tables: Tables) {
+  const t = tables.jiraWebhooks;
+  return {
+    async find(db: Db, id: string): Promise<JiraWebhookRow | undefined> {
+      return (await db.select().from(t).where(eq(t.id, id)).limit(1))[0];
+    },
+    async upsert(db: Db, row: JiraWebhookRow): Promise<void> {
+      const { id: _id, createdAt: _c, ...set } = row;
+      await db.insert(t).values(row).onConflictDoUpdate({ target: t.id, set });
+    },
+    async list(db: Db): Promise<JiraWebhookRow[]> {
+      return db.select().from(t).orderBy(asc(t.id));
+    },
+    /** Dynamic registrations expiring before `before`, soonest first. */
+    async listDynamicExpiringBefore(db: Db, before: Date): Promise<JiraWebhookRow[]> {
+      return db
+        .select()
+        .from(t)
+        .where(and(eq(t.kind, 'dynamic'), lte(t.expiresAt, before)))
+        .orderBy(asc(t.expiresAt));
+    },
+    async setExpiry(db: Db, id: string, expiresAt: Date, at: Date): Promise<void> {
+      await db.update(t).set({ expiresAt, refreshedAt: at, updatedAt: at }).where(eq(t.id, id));
+    },
+  };
+}
+
+/** Leases of jobs that run on one replica at a time. */
+export function createLeaseRepo(tables: Tables) {
+  const t = tables.jobLeases;
+  return {
+    /** Takes the lease unless another owner holds it past `now`; true when taken. */
+    async acquire(db: Db, name: string, owner: string, now: Date, until: Date): Promise<boolean> {
+      const rows = await db
+        .insert(t)
+        .values({ name, owner, leasedUntil: until })
+        .onConflictDoUpdate({
+          target: t.name,
+          set: { owner, leasedUntil: until },
+          setWhere: or(lt(t.leasedUntil, now), eq(t.owner, owner)),
+        })
+        .returning({ owner: t.owner });
+      return rows.length > 0;
+    },
+  };
+}

@@ -5,6 +5,7 @@
  * keeps them.
  */
 import { z } from 'zod';
+import { WebhookSetup } from './webhooks.ts';
 
 /** A test-tool project key: what runs name (`projectKey`). */
 export const ToolProjectKey = z
@@ -75,6 +76,8 @@ export const Mapping = z.object({
   webhookMode: WebhookMode,
   /** The Jira project as Jira's events last described it; `deleted`: the mapping maps nothing now. */
   jiraProjectStatus: JiraProjectStatus,
+  /** Only on the answer to a save in automatic mode: what was registered in Jira, or why not. */
+  webhookSetup: WebhookSetup.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -118,3 +118,20 @@ export const KnownWebhook = WebhookEndpoint.extend({
 });
 export type KnownWebhook = z.infer<typeof KnownWebhook>;
 export const KnownWebhookList = z.object({ items: z.array(KnownWebhook) });
+
+/**
+ * What automatic mode did for a mapping: a webhook registered in Jira (`automatic`), or the plain
+ * reason it could not be and the manual instructions (`manual`; the mapping is kept).
+ */
+export const WebhookSetup = z.object({
+  mappingId: z.string(),
+  mode: z.enum(['automatic', 'manual']),
+  /** `admin`: `/rest/webhooks/1.0/webhook`; `dynamic`: an OAuth 2.0 app's, refreshed before expiry. */
+  kind: z.enum(['admin', 'dynamic']).nullable(),
+  jiraWebhookIds: z.array(z.string()),
+  expiresAt: z.iso.datetime().nullable(),
+  reason: z.string().nullable(),
+  /** Manual mode: enter these in Jira's webhook screen (shown once). */
+  manual: WebhookEndpointSecrets.nullable(),
+});
+export type WebhookSetup = z.infer<typeof WebhookSetup>;

@@ -114,3 +114,31 @@ export const webhookChecks = sqliteTable('webhook_checks', {
   receivedAt: at('received_at'),
   source: text('source'),
 });
+
+/**
+ * Webhooks Testbridge registered in Jira itself (automatic mode): one dynamic registration per
+ * Cloud OAuth 2.0 connection (`dyn:<connection>`, expiring), one admin webhook per mapping
+ * (`adm:<mapping>`). `jiraWebhookIds` is a JSON array.
+ */
+export const jiraWebhooks = sqliteTable('jira_webhooks', {
+  id: text('id').primaryKey(),
+  connectionId: text('connection_id')
+    .notNull()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  mappingId: text('mapping_id').references(() => projectMappings.id, { onDelete: 'cascade' }),
+  kind: text('kind', { enum: ['dynamic', 'admin'] }).notNull(),
+  jiraWebhookIds: text('jira_webhook_ids').notNull(),
+  url: text('url').notNull(),
+  jql: text('jql').notNull(),
+  expiresAt: at('expires_at'),
+  refreshedAt: at('refreshed_at'),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});
+
+/** A job that must run on one replica at a time holds its lease row until `leasedUntil`. */
+export const jobLeases = sqliteTable('job_leases', {
+  name: text('name').primaryKey(),
+  owner: text('owner').notNull(),
+  leasedUntil: at('leased_until').notNull(),
+});

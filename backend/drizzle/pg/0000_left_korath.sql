@@ -372,6 +372,26 @@ CREATE TABLE "jira_versions" (
 	CONSTRAINT "jira_versions_connection_id_version_id_pk" PRIMARY KEY("connection_id","version_id")
 );
 --> statement-breakpoint
+CREATE TABLE "jira_webhooks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"mapping_id" text,
+	"kind" text NOT NULL,
+	"jira_webhook_ids" text NOT NULL,
+	"url" text NOT NULL,
+	"jql" text NOT NULL,
+	"expires_at" timestamp with time zone,
+	"refreshed_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "job_leases" (
+	"name" text PRIMARY KEY NOT NULL,
+	"owner" text NOT NULL,
+	"leased_until" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "webhook_checks" (
 	"id" text PRIMARY KEY NOT NULL,
 	"mapping_id" text NOT NULL,
@@ -411,6 +431,8 @@ ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result
 ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_versions" ADD CONSTRAINT "jira_versions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_checks" ADD CONSTRAINT "webhook_checks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

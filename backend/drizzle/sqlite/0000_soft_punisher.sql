@@ -422,6 +422,28 @@ CREATE TABLE `jira_versions` (
 );
 --> statement-breakpoint
 CREATE INDEX `jira_versions_project_idx` ON `jira_versions` (`connection_id`,`project_id`);--> statement-breakpoint
+CREATE TABLE `jira_webhooks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`mapping_id` text,
+	`kind` text NOT NULL,
+	`jira_webhook_ids` text NOT NULL,
+	`url` text NOT NULL,
+	`jql` text NOT NULL,
+	`expires_at` integer,
+	`refreshed_at` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `job_leases` (
+	`name` text PRIMARY KEY NOT NULL,
+	`owner` text NOT NULL,
+	`leased_until` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `webhook_checks` (
 	`id` text PRIMARY KEY NOT NULL,
 	`mapping_id` text NOT NULL,
