@@ -43,6 +43,10 @@ const PROJECT_STATUS: Record<string, JiraProjectStatus> = {
   project_deleted: 'deleted',
   project_soft_deleted: 'deleted',
   'avi:jira:updated:project': 'active',
+  'avi:jira:restored:project': 'active',
+  'avi:jira:unarchived:project': 'active',
+  'avi:jira:archived:project': 'archived',
+  'avi:jira:softdeleted:project': 'deleted',
   'avi:jira:deleted:project': 'deleted',
 };
 
