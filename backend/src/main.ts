@@ -13,6 +13,7 @@ import { createCoveragePropertySender } from './results/coverage-property-sender
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
 import { startJiraEventProcessor } from './webhooks/process.ts';
+import { startReconciler } from './webhooks/reconcile.ts';
 import { startWebhookRefresher } from './webhooks/refresh.ts';
 
 /**
@@ -82,6 +83,8 @@ async function runServer(config: Config): Promise<void> {
   const jiraEvents = startJiraEventProcessor(deps);
   // Dynamic webhooks extended well before their 30-day expiry, by one replica at a time.
   const refresher = startWebhookRefresher(deps);
+  // JQL `updated >= …` every 15 minutes: what lost deliveries missed.
+  const reconciler = startReconciler(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -108,6 +111,7 @@ async function runServer(config: Config): Promise<void> {
       await pruner.stop();
       await jiraEvents.stop();
       await refresher.stop();
+      await reconciler.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

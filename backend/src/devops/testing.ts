@@ -55,7 +55,14 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
     },
   });
   sim.clock.set(t.clock.now().getTime());
-  deliver = async (input, init) => t.app.request(input, init);
+  let dropping = 0;
+  deliver = async (input, init) => {
+    if (dropping > 0) {
+      dropping--;
+      throw new TypeError('fetch failed');
+    }
+    return t.app.request(input, init);
+  };
   const json = { 'content-type': 'application/json' };
 
   const createSite = async (secret: string = SEEDED.devopsClients.acme.clientSecret) =>
@@ -92,6 +99,10 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
   return {
     t,
     sim,
+    /** The next `count` webhook deliveries of the simulator are lost on the way (network errors). */
+    dropWebhookDeliveries: (count: number) => {
+      dropping = count;
+    },
     /** The simulator as the backend's fetch (for deps opened again on the same store). */
     simFetch,
     site,

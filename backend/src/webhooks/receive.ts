@@ -59,8 +59,9 @@ function orderKeyOf(envelope: JiraEventEnvelope, eventType: string): string {
   return `event:${eventType}`;
 }
 
-async function store(
-  deps: ReceiveDeps,
+/** Stores one verified event once per (connection, delivery id); the receipt says which. */
+export async function storeJiraEvent(
+  deps: Pick<Deps, 'store' | 'clock'>,
   input: {
     connectionId: string;
     source: JiraEventRow['source'];
@@ -101,7 +102,7 @@ async function storeWebhook(
   rawBody: Uint8Array,
 ): Promise<DeliveryReceipt> {
   const { eventType, orderKey } = parseEnvelope(rawBody);
-  return store(deps, {
+  return storeJiraEvent(deps, {
     connectionId,
     source,
     deliveryId: deliveryIdOf(headers, rawBody),
@@ -185,7 +186,7 @@ export async function receiveForgeEvent(
       ? `forge:${explicitId}`
       : `forge:${sha256(`${eventType}\n${orderKey}\n${envelope.timestamp ?? ''}`)}`;
   const { retryContext: _retry, ...event } = inner as Record<string, unknown>;
-  return store(deps, {
+  return storeJiraEvent(deps, {
     connectionId: connection.id,
     source: 'forge',
     deliveryId,

@@ -288,3 +288,20 @@ export function createLeaseRepo(tables: Tables) {
     },
   };
 }
+
+/** Where reconciliation got to per connection. */
+export function createCursorRepo(tables: Tables) {
+  const t = tables.jiraSyncCursors;
+  return {
+    async find(db: Db, connectionId: string): Promise<Date | undefined> {
+      const rows = await db.select().from(t).where(eq(t.connectionId, connectionId)).limit(1);
+      return rows[0]?.lastSyncAt;
+    },
+    async save(db: Db, connectionId: string, lastSyncAt: Date): Promise<void> {
+      await db
+        .insert(t)
+        .values({ connectionId, lastSyncAt })
+        .onConflictDoUpdate({ target: t.connectionId, set: { lastSyncAt } });
+    },
+  };
+}

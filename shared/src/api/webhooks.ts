@@ -48,7 +48,7 @@ export type WebhookEndpointSecrets = z.infer<typeof WebhookEndpointSecrets>;
 export const DeliveryReceipt = z.object({ id: z.string(), duplicate: z.boolean() });
 export type DeliveryReceipt = z.infer<typeof DeliveryReceipt>;
 
-export const JiraEventSource = z.enum(['dynamic', 'admin', 'token', 'forge']);
+export const JiraEventSource = z.enum(['dynamic', 'admin', 'token', 'forge', 'reconcile']);
 
 /** A stored event that could not be processed (a poison delivery). */
 export const DeadLetter = z.object({

@@ -14,7 +14,7 @@ import { projectMappings } from './mappings.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const sealed = (name: string) => text(name).$type<SealedSecret>();
-const SOURCES = ['dynamic', 'admin', 'token', 'forge'] as const;
+const SOURCES = ['dynamic', 'admin', 'token', 'forge', 'reconcile'] as const;
 const EVENT_STATES = ['pending', 'done', 'dead'] as const;
 
 /**
@@ -151,4 +151,12 @@ export const jobLeases = pgTable('job_leases', {
   name: text('name').primaryKey(),
   owner: text('owner').notNull(),
   leasedUntil: at('leased_until').notNull(),
+});
+
+/** Where the periodic reconciliation of a connection got to (JQL `updated >= …` from here). */
+export const jiraSyncCursors = pgTable('jira_sync_cursors', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  lastSyncAt: at('last_sync_at').notNull(),
 });

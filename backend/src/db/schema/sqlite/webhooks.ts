@@ -13,7 +13,7 @@ import { projectMappings } from './mappings.ts';
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const sealed = (name: string) => text(name).$type<SealedSecret>();
 const flag = (name: string) => integer(name, { mode: 'boolean' });
-const SOURCES = ['dynamic', 'admin', 'token', 'forge'] as const;
+const SOURCES = ['dynamic', 'admin', 'token', 'forge', 'reconcile'] as const;
 const EVENT_STATES = ['pending', 'done', 'dead'] as const;
 
 /** Mirrors schema/pg/webhooks.ts. */
@@ -141,4 +141,12 @@ export const jobLeases = sqliteTable('job_leases', {
   name: text('name').primaryKey(),
   owner: text('owner').notNull(),
   leasedUntil: at('leased_until').notNull(),
+});
+
+/** Where the periodic reconciliation of a connection got to (JQL `updated >= …` from here). */
+export const jiraSyncCursors = sqliteTable('jira_sync_cursors', {
+  connectionId: text('connection_id')
+    .primaryKey()
+    .references(() => connections.id, { onDelete: 'cascade' }),
+  lastSyncAt: at('last_sync_at').notNull(),
 });

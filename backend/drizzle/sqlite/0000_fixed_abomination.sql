@@ -406,6 +406,12 @@ CREATE TABLE `jira_issue_states` (
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE TABLE `jira_sync_cursors` (
+	`connection_id` text PRIMARY KEY NOT NULL,
+	`last_sync_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `jira_versions` (
 	`connection_id` text NOT NULL,
 	`version_id` text NOT NULL,

@@ -358,6 +358,11 @@ CREATE TABLE "jira_issue_states" (
 	CONSTRAINT "jira_issue_states_connection_id_issue_id_pk" PRIMARY KEY("connection_id","issue_id")
 );
 --> statement-breakpoint
+CREATE TABLE "jira_sync_cursors" (
+	"connection_id" text PRIMARY KEY NOT NULL,
+	"last_sync_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "jira_versions" (
 	"connection_id" text NOT NULL,
 	"version_id" text NOT NULL,
@@ -430,6 +435,7 @@ ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_i
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_sync_cursors" ADD CONSTRAINT "jira_sync_cursors_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_versions" ADD CONSTRAINT "jira_versions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
