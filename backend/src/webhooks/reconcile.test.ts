@@ -59,7 +59,7 @@ describe.each(STORE_KINDS)('reconciliation on %s', (kind) => {
     await bed.sim.webhooks.flush({ advanceClock: true });
     bed.dropWebhookDeliveries(0);
     expect(bed.sim.webhooks.failed().length).toBeGreaterThanOrEqual(2);
-    bed.t.clock.set(bed.sim.clock.now());
+    bed.t.clock.set(new Date(bed.sim.clock.now()));
     await drainJiraEvents(bed.t.deps);
     // Lost: Testbridge's state of the issue is what it was.
     const stateOf = async () =>
@@ -95,7 +95,7 @@ describe.each(STORE_KINDS)('reconciliation on %s', (kind) => {
     );
     await bed.sim.webhooks.flush({ advanceClock: true });
     bed.dropWebhookDeliveries(0);
-    bed.t.clock.set(bed.sim.clock.now());
+    bed.t.clock.set(new Date(bed.sim.clock.now()));
     await reconcileJiraEvents(bed.t.deps, 'replica-a');
     await drainJiraEvents(bed.t.deps);
     const res = await bed.t.app.request(`/api/v1/mappings/${bed.mapping.id}/versions`, {
