@@ -12,6 +12,7 @@ import { startForwarder } from './outbox/loop.ts';
 import { createCoveragePropertySender } from './results/coverage-property-sender.ts';
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
+import { createEventCallbackSender } from './webhooks/callback-sender.ts';
 import { startJiraEventProcessor } from './webhooks/process.ts';
 import { startReconciler } from './webhooks/reconcile.ts';
 import { startWebhookRefresher } from './webhooks/refresh.ts';
@@ -76,6 +77,7 @@ async function runServer(config: Config): Promise<void> {
     createDefectSender(deps),
     createRemoteLinkSender(deps),
     createCoveragePropertySender(deps),
+    createEventCallbackSender(deps),
   ]);
   // Results retention (age and count per test); one replica at a time on PostgreSQL.
   const pruner = startResultsPruner(deps);

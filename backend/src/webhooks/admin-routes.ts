@@ -1,8 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import {
+  ChangeFeedPage,
+  ChangeFeedQuery,
   DeadLetterIdParam,
   DeadLetterList,
   DeadLetterRetried,
+  EventCallbackCreated,
+  EventCallbackRequest,
   KnownWebhookList,
   MappingIdPathParam,
   MappingVersionList,
@@ -17,11 +21,13 @@ import {
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
-import { jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
+import { jsonBody, jsonContent, problemResponse, problemResponses } from '../http/responses.ts';
 import { listOrphanedLinks } from '../results/issue-sync.ts';
 import { setUpAutomaticWebhook } from './automatic.ts';
+import { readChangeFeed } from './changes.ts';
 import { getWebhookTestEvent, sendWebhookTestEvent } from './check.ts';
 import {
+  deleteEventCallback,
   getWebhookEndpoint,
   issueWebhookEndpoint,
   listDeadLetters,
@@ -29,6 +35,7 @@ import {
   listMappingVersions,
   retryDeadLetter,
   revokeWebhookEndpoint,
+  setEventCallback,
 } from './service.ts';
 
 const security = [{ apiKey: [] }];
@@ -246,6 +253,66 @@ export function jiraEventAdminRoutes(deps: Deps, authenticate: AuthenticateKey) 
     }),
     async (c) =>
       c.json({ items: await listOrphanedLinks(deps, c.req.valid('query').connectionId) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'get',
+      path: '/events',
+      operationId: 'readChangeFeed',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: "What Jira's events changed, after a cursor (at least once; ids sort by time)",
+      request: { query: ChangeFeedQuery },
+      responses: { 200: jsonContent(ChangeFeedPage, 'A page of changes'), ...problemResponses },
+    }),
+    async (c) => {
+      const { cursor, limit } = c.req.valid('query');
+      return c.json(await readChangeFeed(deps, cursor, limit), 200);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'put',
+      path: '/mappings/{mappingId}/callback',
+      operationId: 'setMappingEventCallback',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary:
+        "Send the mapping's changes to the test tool: signed POSTs (HMAC-SHA256 over timestamp and body), retried",
+      request: { params: MappingIdPathParam, body: jsonBody(EventCallbackRequest) },
+      responses: {
+        201: jsonContent(EventCallbackCreated, 'Set; the secret is not shown again'),
+        ...problemResponses,
+        ...notFound,
+      },
+    }),
+    async (c) =>
+      c.json(
+        await setEventCallback(deps, c.req.valid('param').mappingId, c.req.valid('json').url),
+        201,
+      ),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/mappings/{mappingId}/callback',
+      operationId: 'deleteMappingEventCallback',
+      tags,
+      security,
+      middleware: [admin] as const,
+      summary: "Stop sending the mapping's changes to the test tool",
+      request: { params: MappingIdPathParam },
+      responses: { 204: { description: 'Removed' }, ...problemResponses, ...notFound },
+    }),
+    async (c) => {
+      await deleteEventCallback(deps, c.req.valid('param').mappingId);
+      return c.body(null, 204);
+    },
   );
 
   return router;

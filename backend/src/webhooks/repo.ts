@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 export type EndpointRow = Tables['webhookEndpoints']['$inferSelect'];
@@ -302,6 +302,65 @@ export function createCursorRepo(tables: Tables) {
         .insert(t)
         .values({ connectionId, lastSyncAt })
         .onConflictDoUpdate({ target: t.connectionId, set: { lastSyncAt } });
+    },
+  };
+}
+
+export type ChangeRow = Tables['changeEvents']['$inferSelect'];
+export type CallbackRow = Tables['eventCallbacks']['$inferSelect'];
+
+/** The change feed and the mappings' outgoing callbacks. */
+export function createChangeRepo(tables: Tables) {
+  const t = tables.changeEvents;
+  const c = tables.eventCallbacks;
+  return {
+    async insert(db: Db, row: ChangeRow): Promise<void> {
+      await db.insert(t).values(row);
+    },
+    async find(db: Db, id: string): Promise<ChangeRow | undefined> {
+      return (await db.select().from(t).where(eq(t.id, id)).limit(1))[0];
+    },
+    /** Changes after `cursor` created no later than `settledBefore`, oldest first. */
+    async listAfter(
+      db: Db,
+      cursor: string | undefined,
+      settledBefore: Date,
+      limit: number,
+    ): Promise<ChangeRow[]> {
+      return db
+        .select()
+        .from(t)
+        .where(
+          and(lte(t.createdAt, settledBefore), cursor === undefined ? undefined : gt(t.id, cursor)),
+        )
+        .orderBy(asc(t.id))
+        .limit(limit);
+    },
+    async upsertCallback(db: Db, row: CallbackRow): Promise<void> {
+      await db
+        .insert(c)
+        .values(row)
+        .onConflictDoUpdate({
+          target: c.mappingId,
+          set: { url: row.url, secret: row.secret, updatedAt: row.updatedAt },
+        });
+    },
+    async findCallback(db: Db, mappingId: string): Promise<CallbackRow | undefined> {
+      return (await db.select().from(c).where(eq(c.mappingId, mappingId)).limit(1))[0];
+    },
+    async callbacksOf(db: Db, mappingIds: readonly string[]): Promise<CallbackRow[]> {
+      if (mappingIds.length === 0) return [];
+      return db
+        .select()
+        .from(c)
+        .where(inArray(c.mappingId, [...mappingIds]));
+    },
+    async deleteCallback(db: Db, mappingId: string): Promise<boolean> {
+      const rows = await db
+        .delete(c)
+        .where(eq(c.mappingId, mappingId))
+        .returning({ id: c.mappingId });
+      return rows.length > 0;
     },
   };
 }

@@ -14,14 +14,16 @@ import { PlainSecret } from '../crypto/secret.ts';
 import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
+import { assertJiraUrlAllowed } from '../jira/url-guard.ts';
 import { getMapping, listMappings } from '../mappings/service.ts';
 import {
+  createChangeRepo,
   createEndpointRepo,
   createEventRepo,
   createVersionRepo,
   type EndpointRow,
 } from './repo.ts';
-import { bindEndpointSecret } from './seal.ts';
+import { bindCallbackSecret, bindEndpointSecret } from './seal.ts';
 import { hashUrlToken, newUrlToken, newWebhookSecret } from './verify.ts';
 
 type ServiceDeps = Pick<Deps, 'store' | 'clock' | 'sealer' | 'config'>;
@@ -176,4 +178,47 @@ export async function revokeWebhookEndpoint(
   const repo = createEndpointRepo(deps.store.tables);
   const deleted = await deps.store.transaction((tx) => repo.deleteByMapping(tx, mappingId));
   if (!deleted) throw new AppError('not_found', `Mapping ${mappingId} has no webhook endpoint`);
+}
+
+/**
+ * Sets the mapping's outgoing callback (a new secret each time, shown once). The URL is checked
+ * like a Jira URL (https, no private address unless ALLOW_PRIVATE_JIRA_URLS).
+ * @throws AppError not_found (mapping) | url_not_allowed (`body.url`)
+ */
+export async function setEventCallback(
+  deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'config' | 'lookupHost'>,
+  mappingId: string,
+  url: string,
+): Promise<{ mappingId: string; url: string; secret: string }> {
+  await getMapping(deps, mappingId);
+  const checked = await assertJiraUrlAllowed(url, 'body.url', {
+    allowPrivate: deps.config.allowPrivateJiraUrls,
+    lookupHost: deps.lookupHost,
+  });
+  const secret = newWebhookSecret();
+  const now = deps.clock.now();
+  const repo = createChangeRepo(deps.store.tables);
+  await deps.store.transaction((tx) =>
+    repo.upsertCallback(tx, {
+      mappingId,
+      url: checked.toString(),
+      secret: deps.sealer.seal(new PlainSecret(secret), bindCallbackSecret(mappingId)),
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
+  return { mappingId, url: checked.toString(), secret };
+}
+
+/**
+ * Removes the mapping's callback; queued calls to it are dropped.
+ * @throws AppError not_found
+ */
+export async function deleteEventCallback(
+  deps: Pick<Deps, 'store'>,
+  mappingId: string,
+): Promise<void> {
+  const repo = createChangeRepo(deps.store.tables);
+  const deleted = await deps.store.transaction((tx) => repo.deleteCallback(tx, mappingId));
+  if (!deleted) throw new AppError('not_found', `Mapping ${mappingId} has no callback`);
 }

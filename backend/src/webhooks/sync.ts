@@ -7,6 +7,7 @@ import { JiraEventIssue, JiraEventProject, JiraEventVersion } from '@testbridge/
 import type { Deps } from '../deps.ts';
 import { followJiraProject } from '../mappings/service.ts';
 import { followIssueKey, orphanIssueLinks } from '../results/issue-sync.ts';
+import { mappingIdsOf, recordChange } from './changes.ts';
 import { checkNonceOf } from './check.ts';
 import {
   createCheckRepo,
@@ -97,20 +98,45 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
   if (ISSUE_CHANGED.has(event.eventType)) {
     const issue = issueOf(payload);
     const fields = issue.fields;
-    const written = await deps.store.transaction((tx) =>
-      issues.upsertIfNewer(tx, {
+    const projectId = fields?.project?.id ?? null;
+    const known = await issues.find(deps.store.db, event.connectionId, issue.id);
+    const mappingIds = await mappingIdsOf(deps, event.connectionId, projectId);
+    const written = await deps.store.transaction(async (tx) => {
+      const stored = await issues.upsertIfNewer(tx, {
         connectionId: event.connectionId,
         issueId: issue.id,
         issueKey: issue.key,
-        projectId: fields?.project?.id ?? null,
+        projectId,
         projectKey: fields?.project?.key ?? null,
         summary: fields?.summary ?? null,
         status: fields?.status?.name ?? null,
         deletedAt: null,
         eventAt: eventTime(payload, event),
         updatedAt: deps.clock.now(),
-      }),
-    );
+      });
+      if (stored) {
+        await recordChange(
+          deps,
+          tx,
+          {
+            kind: 'issue.updated',
+            connectionId: event.connectionId,
+            subject: issue.id,
+            projectId,
+            data: {
+              issueId: issue.id,
+              issueKey: issue.key,
+              previousKey: known && known.issueKey !== issue.key ? known.issueKey : null,
+              projectKey: fields?.project?.key ?? null,
+              summary: fields?.summary ?? null,
+              status: fields?.status?.name ?? null,
+            },
+          },
+          mappingIds,
+        );
+      }
+      return stored;
+    });
     if (written) await followIssueKey(deps, event.connectionId, issue);
     return;
   }
@@ -118,20 +144,36 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
     const issue = issueOf(payload);
     const at = eventTime(payload, event);
     const known = await issues.find(deps.store.db, event.connectionId, issue.id);
-    await deps.store.transaction((tx) =>
-      issues.upsertIfNewer(tx, {
+    const projectId = issue.fields?.project?.id ?? known?.projectId ?? null;
+    const mappingIds = await mappingIdsOf(deps, event.connectionId, projectId);
+    await deps.store.transaction(async (tx) => {
+      const stored = await issues.upsertIfNewer(tx, {
         connectionId: event.connectionId,
         issueId: issue.id,
         issueKey: issue.key,
-        projectId: issue.fields?.project?.id ?? known?.projectId ?? null,
+        projectId,
         projectKey: issue.fields?.project?.key ?? known?.projectKey ?? null,
         summary: issue.fields?.summary ?? known?.summary ?? null,
         status: issue.fields?.status?.name ?? known?.status ?? null,
         deletedAt: at,
         eventAt: at,
         updatedAt: deps.clock.now(),
-      }),
-    );
+      });
+      if (stored) {
+        await recordChange(
+          deps,
+          tx,
+          {
+            kind: 'issue.deleted',
+            connectionId: event.connectionId,
+            subject: issue.id,
+            projectId,
+            data: { issueId: issue.id, issueKey: issue.key },
+          },
+          mappingIds,
+        );
+      }
+    });
     const orphaned = await orphanIssueLinks(deps, event.connectionId, issue.id);
     deps.logger.info(
       { connectionId: event.connectionId, issueId: issue.id, orphaned },
@@ -164,6 +206,22 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
       { id: project.id, key: status === 'active' ? project.key : null },
       status,
     );
+    if (changed.length > 0) {
+      await deps.store.transaction((tx) =>
+        recordChange(
+          deps,
+          tx,
+          {
+            kind: 'project.status',
+            connectionId: event.connectionId,
+            subject: project.id,
+            projectId: project.id,
+            data: { projectId: project.id, projectKey: project.key, status },
+          },
+          changed.map((m) => m.id),
+        ),
+      );
+    }
     deps.logger.info(
       { connectionId: event.connectionId, projectId: project.id, status, mappings: changed.length },
       'jira project event followed on its mappings',
@@ -181,8 +239,9 @@ async function applyVersionEvent(
   const at = eventTime(payload, event);
   const deleted = verb === 'deleted' || verb === 'merged';
   const repo = createVersionRepo(deps.store.tables);
-  await deps.store.transaction((tx) =>
-    repo.upsertIfNewer(tx, {
+  const mappingIds = await mappingIdsOf(deps, event.connectionId, version.projectId);
+  await deps.store.transaction(async (tx) => {
+    const stored = await repo.upsertIfNewer(tx, {
       connectionId: event.connectionId,
       versionId: version.id,
       projectId: version.projectId,
@@ -193,6 +252,27 @@ async function applyVersionEvent(
       deletedAt: deleted ? at : null,
       eventAt: at,
       updatedAt: deps.clock.now(),
-    }),
-  );
+    });
+    if (!stored) return;
+    await recordChange(
+      deps,
+      tx,
+      {
+        kind: 'version.changed',
+        connectionId: event.connectionId,
+        subject: version.id,
+        projectId: version.projectId,
+        data: {
+          versionId: version.id,
+          name: version.name,
+          released: version.released ?? verb === 'released',
+          archived: version.archived ?? false,
+          releaseDate: version.releaseDate ?? null,
+          deleted,
+          change: verb,
+        },
+      },
+      mappingIds,
+    );
+  });
 }

@@ -135,3 +135,37 @@ export const WebhookSetup = z.object({
   manual: WebhookEndpointSecrets.nullable(),
 });
 export type WebhookSetup = z.infer<typeof WebhookSetup>;
+
+/** One change Jira's events made in Testbridge, for the test tool. */
+export const ChangeEvent = z.object({
+  /** Unique; also the cursor to read on from. */
+  id: z.string(),
+  kind: z.enum(['issue.updated', 'issue.deleted', 'version.changed', 'project.status']),
+  connectionId: z.string(),
+  /** The mappings the change concerns (by the Jira project). */
+  mappingIds: z.array(z.string()),
+  /** The issue, version or project id. */
+  subject: z.string(),
+  at: z.iso.datetime(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type ChangeEvent = z.infer<typeof ChangeEvent>;
+
+export const ChangeFeedQuery = z.object({
+  /** The `nextCursor` of the previous page; none: from the start. */
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export const ChangeFeedPage = z.object({
+  items: z.array(ChangeEvent),
+  /** Pass back as `cursor`; the same when nothing new came (poll again later). */
+  nextCursor: z.string().nullable(),
+});
+
+export const EventCallbackRequest = z.strictObject({ url: z.url().max(2000) });
+/** The callback's secret, shown once: verify `X-Testbridge-Signature` with it. */
+export const EventCallbackCreated = z.object({
+  mappingId: z.string(),
+  url: z.string(),
+  secret: z.string(),
+});

@@ -150,3 +150,32 @@ export const jiraSyncCursors = sqliteTable('jira_sync_cursors', {
     .references(() => connections.id, { onDelete: 'cascade' }),
   lastSyncAt: at('last_sync_at').notNull(),
 });
+
+/**
+ * The change feed (`GET /api/v1/events`): what Jira's events changed in Testbridge, one row per
+ * change, ids sortable by time (the cursor). `mappingIds` and `data` are JSON.
+ */
+export const changeEvents = sqliteTable(
+  'change_events',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind').notNull(),
+    connectionId: text('connection_id').notNull(),
+    mappingIds: text('mapping_ids').notNull(),
+    subject: text('subject').notNull(),
+    data: text('data').notNull(),
+    createdAt: at('created_at').notNull(),
+  },
+  (table) => [index('change_events_created_idx').on(table.createdAt)],
+);
+
+/** A mapping's signed outgoing callback: every change of the mapping is POSTed there. */
+export const eventCallbacks = sqliteTable('event_callbacks', {
+  mappingId: text('mapping_id')
+    .primaryKey()
+    .references(() => projectMappings.id, { onDelete: 'cascade' }),
+  url: text('url').notNull(),
+  secret: sealed('secret').notNull(),
+  createdAt: at('created_at').notNull(),
+  updatedAt: at('updated_at').notNull(),
+});

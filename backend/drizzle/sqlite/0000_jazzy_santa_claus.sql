@@ -370,6 +370,26 @@ CREATE TABLE `result_tests` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);--> statement-breakpoint
+CREATE TABLE `change_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`mapping_ids` text NOT NULL,
+	`subject` text NOT NULL,
+	`data` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `change_events_created_idx` ON `change_events` (`created_at`);--> statement-breakpoint
+CREATE TABLE `event_callbacks` (
+	`mapping_id` text PRIMARY KEY NOT NULL,
+	`url` text NOT NULL,
+	`secret` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `jira_events` (
 	`id` text PRIMARY KEY NOT NULL,
 	`connection_id` text NOT NULL,

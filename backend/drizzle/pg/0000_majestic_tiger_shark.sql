@@ -327,6 +327,24 @@ CREATE TABLE "result_tests" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "change_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"mapping_ids" text NOT NULL,
+	"subject" text NOT NULL,
+	"data" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "event_callbacks" (
+	"mapping_id" text PRIMARY KEY NOT NULL,
+	"url" text NOT NULL,
+	"secret" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "jira_events" (
 	"id" text PRIMARY KEY NOT NULL,
 	"connection_id" text NOT NULL,
@@ -433,6 +451,7 @@ ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "event_callbacks" ADD CONSTRAINT "event_callbacks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "jira_sync_cursors" ADD CONSTRAINT "jira_sync_cursors_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -472,6 +491,7 @@ CREATE INDEX "result_runs_at_idx" ON "result_runs" USING btree ("at");--> statem
 CREATE INDEX "result_staged_cases_created_idx" ON "result_staged_cases" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "result_test_links_issue_idx" ON "result_test_links" USING btree ("connection_id","issue_id","test_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");--> statement-breakpoint
+CREATE INDEX "change_events_created_idx" ON "change_events" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jira_events_delivery_idx" ON "jira_events" USING btree ("connection_id","delivery_id");--> statement-breakpoint
 CREATE INDEX "jira_events_due_idx" ON "jira_events" USING btree ("state","next_attempt_at");--> statement-breakpoint
 CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state");--> statement-breakpoint
