@@ -10,6 +10,7 @@ import { newSortableId } from '../db/ids.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
 import { webhookSigningSecretOf } from '../oauth/oauth2-client.ts';
+import { eventCommitterFor } from './committer.ts';
 import { createEndpointRepo, createEventRepo, type JiraEventRow } from './repo.ts';
 import { openEndpointSecret } from './seal.ts';
 import { verifyDynamicJwt, verifyHubSignature, verifyUrlToken } from './verify.ts';
@@ -84,7 +85,7 @@ export async function storeJiraEvent(
     receivedAt: now,
     processedAt: null,
   };
-  const inserted = await deps.store.transaction((tx) => repo.insertOnce(tx, row));
+  const inserted = await eventCommitterFor(deps).commit(row);
   if (inserted) return { id: row.id, duplicate: false };
   const earlier = await repo.findByDelivery(deps.store.db, input.connectionId, input.deliveryId);
   return { id: earlier?.id ?? row.id, duplicate: true };

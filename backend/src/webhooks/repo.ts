@@ -52,6 +52,16 @@ export function createEventRepo(tables: Tables) {
         .returning({ id: t.id });
       return rows.length > 0;
     },
+    /** Stores rows in one statement; the ids of those stored now (the rest were known). */
+    async insertManyOnce(db: Db, rows: readonly JiraEventRow[]): Promise<Set<string>> {
+      if (rows.length === 0) return new Set();
+      const stored = await db
+        .insert(t)
+        .values([...rows])
+        .onConflictDoNothing({ target: [t.connectionId, t.deliveryId] })
+        .returning({ id: t.id });
+      return new Set(stored.map((row) => row.id));
+    },
     async findByDelivery(db: Db, connectionId: string, deliveryId: string) {
       const rows = await db
         .select()

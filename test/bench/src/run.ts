@@ -8,6 +8,7 @@ import { benchDevopsDrain, DRAIN_TITLE } from './devops/drain.ts';
 import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
+import { benchJiraEvents, JIRA_EVENTS_TITLE } from './jira-events.ts';
 import { benchJqlSearch, JQL_TITLE } from './jql.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
 import { benchResultsImport, IMPORT_TITLE } from './results/import.ts';
@@ -21,6 +22,7 @@ const PARTS = [
   'jql',
   'coverage',
   'import',
+  'jira-events',
 ] as const;
 type Part = (typeof PARTS)[number];
 const ORDER = [
@@ -31,6 +33,7 @@ const ORDER = [
   JQL_TITLE,
   COVERAGE_TITLE,
   IMPORT_TITLE,
+  JIRA_EVENTS_TITLE,
 ];
 
 function partsToRun(only: string | undefined): Set<Part> {
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
   if (parts.has('jql')) sections.push(await benchJqlSearch(ctx));
   if (parts.has('coverage')) sections.push(await benchCoverage(ctx));
   if (parts.has('import')) sections.push(await benchResultsImport(ctx));
+  if (parts.has('jira-events')) sections.push(await benchJiraEvents(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,

@@ -55,7 +55,8 @@ export const jiraEvents = sqliteTable(
   (table) => [
     uniqueIndex('jira_events_delivery_idx').on(table.connectionId, table.deliveryId),
     index('jira_events_due_idx').on(table.state, table.nextAttemptAt),
-    index('jira_events_order_idx').on(table.connectionId, table.orderKey, table.state),
+    // With the id: "an earlier pending event of this key?" is one index seek.
+    index('jira_events_order_idx').on(table.connectionId, table.orderKey, table.state, table.id),
   ],
 );
 

@@ -410,7 +410,7 @@ CREATE TABLE `jira_events` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `jira_events_delivery_idx` ON `jira_events` (`connection_id`,`delivery_id`);--> statement-breakpoint
 CREATE INDEX `jira_events_due_idx` ON `jira_events` (`state`,`next_attempt_at`);--> statement-breakpoint
-CREATE INDEX `jira_events_order_idx` ON `jira_events` (`connection_id`,`order_key`,`state`);--> statement-breakpoint
+CREATE INDEX `jira_events_order_idx` ON `jira_events` (`connection_id`,`order_key`,`state`,`id`);--> statement-breakpoint
 CREATE TABLE `jira_issue_states` (
 	`connection_id` text NOT NULL,
 	`issue_id` text NOT NULL,

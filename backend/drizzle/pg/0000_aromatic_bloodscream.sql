@@ -494,5 +494,5 @@ CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("
 CREATE INDEX "change_events_created_idx" ON "change_events" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "jira_events_delivery_idx" ON "jira_events" USING btree ("connection_id","delivery_id");--> statement-breakpoint
 CREATE INDEX "jira_events_due_idx" ON "jira_events" USING btree ("state","next_attempt_at");--> statement-breakpoint
-CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state");--> statement-breakpoint
+CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state","id");--> statement-breakpoint
 CREATE INDEX "jira_versions_project_idx" ON "jira_versions" USING btree ("connection_id","project_id");
