@@ -128,6 +128,10 @@ describe.each(STORE_KINDS)('receiving Jira events on %s', (kind) => {
     expect(row?.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(token);
     expect(JSON.stringify(row)).not.toContain(endpoint.secret);
+    // Nor in a log line: the access log writes the route template for a URL with a token.
+    expect(bed.t.logs.text()).toContain('/webhooks/jira/endpoints/:endpointId/:token');
+    expect(bed.t.logs.text()).not.toContain(token);
+    expect(bed.t.logs.text()).not.toContain(endpoint.secret);
   });
 
   it('Forge product events: FIT verified, stored once per event, processed like webhooks', async () => {
