@@ -4,20 +4,25 @@
  * listed for the test tool rather than dropped.
  */
 import type { OrphanedLink } from '@testbridge/shared/api/webhooks';
+import type { Db } from '../db/store.ts';
 import type { Deps } from '../deps.ts';
 import { createLinksRepo } from './links-repo.ts';
 
 type SyncDeps = Pick<Deps, 'store' | 'clock'>;
 
-/** Remembers an issue's current key (its old keys still resolve to the same id). */
-export async function followIssueKey(
-  deps: SyncDeps,
+/** Remembers an issue's current key (its old keys still resolve to the same id), in `tx`. */
+export async function followIssueKeyIn(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  tx: Db,
   connectionId: string,
   issue: { id: string; key: string },
 ): Promise<void> {
-  const repo = createLinksRepo(deps.store.tables);
-  const now = deps.clock.now();
-  await deps.store.transaction((tx) => repo.rememberIssueKeys(tx, connectionId, [issue], now));
+  await createLinksRepo(deps.store.tables).rememberIssueKeys(
+    tx,
+    connectionId,
+    [issue],
+    deps.clock.now(),
+  );
 }
 
 /** Marks the links to a deleted issue orphaned; the number of links marked. */

@@ -37,23 +37,23 @@ export async function processJiraEvents(
   const report: ProcessReport = { done: 0, retried: 0, dead: 0 };
   const now = deps.clock.now();
   const due = await repo.findDue(deps.store.db, now, options.limit ?? 100);
+  // One transaction leases the pass, one settles its successes (a crash in between applies
+  // them again: every effect is idempotent or at least once).
+  const leased = await deps.store.transaction((tx) =>
+    repo.leaseMany(
+      tx,
+      due.map((event) => event.id),
+      now,
+      new Date(now.getTime() + LEASE_MS),
+    ),
+  );
+  const done: string[] = [];
   for (const event of due) {
-    const leased = await deps.store.transaction((tx) =>
-      repo.lease(tx, event.id, now, new Date(now.getTime() + LEASE_MS)),
-    );
-    if (!leased) continue;
+    if (!leased.has(event.id)) continue;
     const attempts = event.attempts + 1;
     try {
       await apply(deps, event);
-      await deps.store.transaction((tx) =>
-        repo.settle(tx, event.id, {
-          state: 'done',
-          attempts,
-          nextAttemptAt: event.nextAttemptAt,
-          lastError: null,
-          processedAt: deps.clock.now(),
-        }),
-      );
+      done.push(event.id);
       report.done++;
     } catch (error) {
       const dead = error instanceof PoisonEventError || attempts >= MAX_EVENT_ATTEMPTS;
@@ -74,6 +74,9 @@ export async function processJiraEvents(
       if (dead) report.dead++;
       else report.retried++;
     }
+  }
+  if (done.length > 0) {
+    await deps.store.transaction((tx) => repo.settleDone(tx, done, deps.clock.now()));
   }
   return report;
 }

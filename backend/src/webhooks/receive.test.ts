@@ -49,6 +49,8 @@ describe.each(STORE_KINDS)('receiving Jira events on %s', (kind) => {
     const web = [...site.projects.values()].find((p) => p.key === 'WEB');
     if (!web) throw new Error('no WEB');
     updateIssue(bed.sim.world, site, id, { summary: 'Pay by card, renamed' }, null);
+    // Deliveries may arrive in any order; Jira's timestamps tell which state is newer.
+    bed.sim.clock.advance(1000);
     const moved = moveIssue(bed.sim.world, site, id, web.id, null);
     expect(moved.key).toMatch(/^WEB-/);
     const report = await bed.settle();

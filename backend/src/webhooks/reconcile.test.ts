@@ -53,6 +53,7 @@ describe.each(STORE_KINDS)('reconciliation on %s', (kind) => {
     bed.t.clock.advance(60 * 60_000);
     bed.sim.clock.set(bed.t.clock.now().getTime());
     updateIssue(bed.sim.world, bed.acme(), id, { summary: 'Ships orders (lost update)' }, null);
+    bed.sim.clock.advance(1000);
     const moved = moveIssue(bed.sim.world, bed.acme(), id, web.id, null);
     // Every try of both deliveries is lost: Jira gives up after its retries.
     bed.dropWebhookDeliveries(100);

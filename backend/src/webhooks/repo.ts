@@ -94,20 +94,35 @@ export function createEventRepo(tables: Tables) {
         .orderBy(asc(t.id))
         .limit(limit);
     },
-    /** Takes the lease on one event; false when another processor has it or it is not pending. */
-    async lease(db: Db, id: string, now: Date, until: Date): Promise<boolean> {
+    /** Takes the lease on the events no other processor holds; the ids taken. */
+    async leaseMany(db: Db, ids: readonly string[], now: Date, until: Date): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
       const rows = await db
         .update(t)
         .set({ leasedUntil: until })
         .where(
           and(
-            eq(t.id, id),
+            inArray(t.id, [...ids]),
             eq(t.state, 'pending'),
             or(isNull(t.leasedUntil), lt(t.leasedUntil, now)),
           ),
         )
         .returning({ id: t.id });
-      return rows.length > 0;
+      return new Set(rows.map((row) => row.id));
+    },
+    /** Marks events done after they were applied. */
+    async settleDone(db: Db, ids: readonly string[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await db
+        .update(t)
+        .set({
+          state: 'done',
+          attempts: sql`${t.attempts} + 1`,
+          lastError: null,
+          processedAt: at,
+          leasedUntil: null,
+        })
+        .where(inArray(t.id, [...ids]));
     },
     async settle(
       db: Db,

@@ -44,15 +44,22 @@ describe.each(STORE_KINDS)('versions and projects followed from Jira on %s', (ki
     const { world } = bed.sim;
     const site = bed.acme();
     const before = (await versions()).length;
+    // Deliveries may arrive in any order; Jira's timestamps tell which state is newer.
+    const tick = () => bed.sim.clock.advance(1000);
     const v2 = createVersion(world, site, { projectId: tb().id, name: '2.0' }, null);
     const v21 = createVersion(world, site, { projectId: tb().id, name: '2.1' }, null);
     await bed.settle();
     expect((await versions()).map((v) => v.name)).toEqual(expect.arrayContaining(['2.0', '2.1']));
+    tick();
     updateVersion(world, site, v2.id, { name: '2.0 GA', releaseDate: '2026-02-01' }, null);
+    tick();
     releaseVersion(world, site, v2.id, true, null);
+    tick();
     releaseVersion(world, site, v21.id, true, null);
+    tick();
     releaseVersion(world, site, v21.id, false, null);
     await bed.settle();
+    tick();
     deleteVersion(world, site, v21.id, null);
     await bed.settle();
     const after = await versions();
@@ -69,12 +76,14 @@ describe.each(STORE_KINDS)('versions and projects followed from Jira on %s', (ki
 
   it('a project update keeps the mapping active; a deleted project marks it deleted and keeps it', async () => {
     const { world } = bed.sim;
+    bed.sim.clock.advance(1000);
     updateProject(world, bed.acme(), tb().id, { name: 'Testbridge Demo (renamed)' }, null);
     await bed.settle();
     expect(await mapping()).toMatchObject({
       jiraProjectStatus: 'active',
       jiraProject: { key: 'TB' },
     });
+    bed.sim.clock.advance(1000);
     deleteProject(world, bed.acme(), tb().id, null);
     await bed.settle();
     expect(await mapping()).toMatchObject({

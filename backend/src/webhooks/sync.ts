@@ -6,7 +6,7 @@ import type { JiraProjectStatus } from '@testbridge/shared/api/mappings';
 import { JiraEventIssue, JiraEventProject, JiraEventVersion } from '@testbridge/shared/jira/events';
 import type { Deps } from '../deps.ts';
 import { followJiraProject } from '../mappings/service.ts';
-import { followIssueKey, orphanIssueLinks } from '../results/issue-sync.ts';
+import { followIssueKeyIn, orphanIssueLinks } from '../results/issue-sync.ts';
 import { mappingIdsOf, recordChange } from './changes.ts';
 import { checkNonceOf } from './check.ts';
 import {
@@ -101,7 +101,7 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
     const projectId = fields?.project?.id ?? null;
     const known = await issues.find(deps.store.db, event.connectionId, issue.id);
     const mappingIds = await mappingIdsOf(deps, event.connectionId, projectId);
-    const written = await deps.store.transaction(async (tx) => {
+    await deps.store.transaction(async (tx) => {
       const stored = await issues.upsertIfNewer(tx, {
         connectionId: event.connectionId,
         issueId: issue.id,
@@ -115,6 +115,7 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
         updatedAt: deps.clock.now(),
       });
       if (stored) {
+        await followIssueKeyIn(deps, tx, event.connectionId, issue);
         await recordChange(
           deps,
           tx,
@@ -135,9 +136,7 @@ export async function applyJiraEvent(deps: SyncDeps, event: JiraEventRow): Promi
           mappingIds,
         );
       }
-      return stored;
     });
-    if (written) await followIssueKey(deps, event.connectionId, issue);
     return;
   }
   if (ISSUE_DELETED.has(event.eventType)) {
