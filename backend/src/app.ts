@@ -32,6 +32,7 @@ import { jiraEventAdminRoutes } from './webhooks/admin-routes.ts';
 import { setUpAutomaticWebhook } from './webhooks/automatic.ts';
 import { receiveForgeEvent } from './webhooks/receive.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { webhookStatusOf } from './webhooks/status.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -116,6 +117,7 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
         })),
       fileDefect: fileDefectFromPanel,
       receiveEvent: receiveForgeEvent,
+      webhookStatusOf,
       ...options.forge,
     }),
   );

@@ -1,5 +1,6 @@
 import { KnownWebhookList, WebhookCheck } from '@testbridge/shared/api/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookStatusOf } from './status.ts';
 import { createEventsTestbed, type EventsTestbed, hubSignature } from './testing.ts';
 
 describe('manual mode: an admin enters the URL, secret and events in Jira', () => {
@@ -16,6 +17,9 @@ describe('manual mode: an admin enters the URL, secret and events in Jira', () =
   };
 
   it('"send test event" proves the round trip: waiting until Jira delivered it, then received', async () => {
+    expect(await webhookStatusOf(bed.t.deps, bed.connection.id)).toMatchObject({
+      state: 'not_registered',
+    });
     const endpoint = await bed.issueEndpoint();
     expect(endpoint.events).toContain('issue_property_set');
     const base = `/api/v1/mappings/${bed.mapping.id}/webhook/test`;
@@ -34,6 +38,10 @@ describe('manual mode: an admin enters the URL, secret and events in Jira', () =
       receivedAt: expect.any(String),
     });
     expect((await check(`${base}/${lonely.id}`)).status).toBe('waiting');
+    // The Forge admin page's webhook health.
+    const health = await webhookStatusOf(bed.t.deps, bed.connection.id);
+    expect(health.state).toBe('registered');
+    expect(health.detail).toContain('Entered by hand; last delivery');
   });
 
   it('with a wrong secret entered in Jira, the check never comes back and nothing is stored', async () => {

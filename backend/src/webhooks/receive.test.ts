@@ -2,6 +2,7 @@ import { createSim, deleteIssue, moveIssue, updateIssue } from '@testbridge/jira
 import { DeadLetterList, DeliveryReceipt, OrphanedLinkList } from '@testbridge/shared/api/webhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../testing/index.ts';
+import { webhookStatusOf } from './status.ts';
 import { createEventsTestbed, type EventsTestbed, hubSignature } from './testing.ts';
 
 /** The simulator is seeded: a probe made the same way signs with the same Forge app id and keys. */
@@ -207,6 +208,10 @@ describe.each(STORE_KINDS)('receiving Jira events on %s', (kind) => {
     expect(res.status).toBe(202);
     const report = await bed.settle();
     expect(report.dead).toBe(1);
+    expect(await webhookStatusOf(bed.t.deps, bed.connection.id)).toMatchObject({
+      state: 'failing',
+      detail: expect.stringContaining('1 event(s) could not be processed'),
+    });
     const list = await bed.t.app.request('/api/v1/jira-events/dead-letters', {
       headers: bed.t.asAdmin(),
     });

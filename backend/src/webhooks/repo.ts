@@ -32,6 +32,13 @@ export function createEndpointRepo(tables: Tables) {
     async list(db: Db): Promise<EndpointRow[]> {
       return db.select().from(t).orderBy(asc(t.id));
     },
+    async countOfConnection(db: Db, connectionId: string): Promise<number> {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)` })
+        .from(t)
+        .where(eq(t.connectionId, connectionId));
+      return Number(row?.n ?? 0);
+    },
     async deleteByMapping(db: Db, mappingId: string): Promise<boolean> {
       const rows = await db.delete(t).where(eq(t.mappingId, mappingId)).returning({ id: t.id });
       return rows.length > 0;
@@ -135,6 +142,20 @@ export function createEventRepo(tables: Tables) {
         .update(t)
         .set({ ...changes, leasedUntil: null })
         .where(eq(t.id, id));
+    },
+    /** Dead letters of a connection, and when its last event arrived. */
+    async healthOf(db: Db, connectionId: string) {
+      const [dead] = await db
+        .select({ n: sql<number>`count(*)` })
+        .from(t)
+        .where(and(eq(t.connectionId, connectionId), eq(t.state, 'dead')));
+      const [last] = await db
+        .select({ at: t.receivedAt, source: t.source })
+        .from(t)
+        .where(and(eq(t.connectionId, connectionId), not(eq(t.source, 'reconcile'))))
+        .orderBy(desc(t.id))
+        .limit(1);
+      return { dead: Number(dead?.n ?? 0), lastReceived: last ?? null };
     },
     async listDead(db: Db, limit: number): Promise<JiraEventRow[]> {
       return db.select().from(t).where(eq(t.state, 'dead')).orderBy(desc(t.id)).limit(limit);
@@ -279,6 +300,9 @@ export function createJiraWebhookRepo(tables: Tables) {
     },
     async list(db: Db): Promise<JiraWebhookRow[]> {
       return db.select().from(t).orderBy(asc(t.id));
+    },
+    async listOfConnection(db: Db, connectionId: string): Promise<JiraWebhookRow[]> {
+      return db.select().from(t).where(eq(t.connectionId, connectionId)).orderBy(asc(t.id));
     },
     /** Dynamic registrations expiring before `before`, soonest first. */
     async listDynamicExpiringBefore(db: Db, before: Date): Promise<JiraWebhookRow[]> {
