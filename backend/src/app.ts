@@ -29,7 +29,7 @@ import { issueTestsRoutes } from './results/coverage-routes.ts';
 import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
 import { jiraEventAdminRoutes } from './webhooks/admin-routes.ts';
-import { setUpAutomaticWebhook } from './webhooks/automatic.ts';
+import { releaseAutomaticWebhook, setUpAutomaticWebhook } from './webhooks/automatic.ts';
 import { receiveForgeEvent } from './webhooks/receive.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookStatusOf } from './webhooks/status.ts';
@@ -98,7 +98,10 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
   app.route('/api/v1/outbox', outboxRoutes(deps, authenticate));
   app.route(
     '/api/v1/mappings',
-    mappingRoutes(deps, authenticate, { setUpWebhook: setUpAutomaticWebhook }),
+    mappingRoutes(deps, authenticate, {
+      setUpWebhook: setUpAutomaticWebhook,
+      releaseWebhook: releaseAutomaticWebhook,
+    }),
   );
   app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
   app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));

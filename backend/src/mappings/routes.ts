@@ -38,6 +38,8 @@ const jiraChecks = {
 /** What saving a mapping in automatic webhook mode does (the webhooks feature, wired in app.ts). */
 export interface MappingFeatures {
   setUpWebhook?: (deps: Deps, mappingId: string) => Promise<WebhookSetup>;
+  /** A mapping leaving automatic mode or deleted: what was registered in Jira for it goes. */
+  releaseWebhook?: (deps: Deps, mapping: Mapping) => Promise<void>;
 }
 
 /** `/api/v1/mappings`: admins write, tool keys read. */
@@ -123,14 +125,15 @@ export function mappingRoutes(
       request: { params: MappingIdParam, body: jsonBody(UpdateMappingRequest) },
       responses: { 200: jsonContent(Mapping, 'The mapping'), ...problemResponses, ...jiraChecks },
     }),
-    async (c) =>
-      c.json(
-        await withWebhook(
-          await updateMapping(deps, c.req.valid('param').id, c.req.valid('json')),
-          c.req.valid('json').webhookMode === 'automatic',
-        ),
-        200,
-      ),
+    async (c) => {
+      const before = await getMapping(deps, c.req.valid('param').id);
+      const input = c.req.valid('json');
+      const after = await updateMapping(deps, before.id, input);
+      if (before.webhookMode === 'automatic' && after.webhookMode !== 'automatic') {
+        await features.releaseWebhook?.(deps, before);
+      }
+      return c.json(await withWebhook(after, input.webhookMode === 'automatic'), 200);
+    },
   );
 
   router.openapi(
@@ -150,7 +153,9 @@ export function mappingRoutes(
       },
     }),
     async (c) => {
-      await deleteMapping(deps, c.req.valid('param').id);
+      const mapping = await getMapping(deps, c.req.valid('param').id);
+      if (mapping.webhookMode === 'automatic') await features.releaseWebhook?.(deps, mapping);
+      await deleteMapping(deps, mapping.id);
       return c.body(null, 204);
     },
   );

@@ -26,12 +26,16 @@ describe('automatic mode on token connections: admin webhooks where the account 
       (row) => row.issueId === issueId,
     );
 
+  let site: Mapping;
+  let dcMapping: Mapping;
+
   it('mapping a project as a Jira administrator creates a signed admin webhook; changes then arrive', async () => {
     const mapping = await map({
       toolProject: { key: 'SITE', name: 'Website tests' },
       connectionId: bed.connection.id,
       jiraProjectKey: 'WEB',
     });
+    site = mapping;
     expect(mapping.webhookMode).toBe('automatic');
     expect(mapping.webhookSetup).toMatchObject({ mode: 'automatic', kind: 'admin', reason: null });
     const hooks = bed.sim.webhooks.admin();
@@ -76,6 +80,7 @@ describe('automatic mode on token connections: admin webhooks where the account 
       connectionId: dc.id,
       jiraProjectKey: 'TB',
     });
+    dcMapping = mapping;
     expect(mapping.webhookSetup).toMatchObject({ mode: 'automatic', kind: 'admin' });
     const hook = bed.sim.webhooks.admin().find((h) => h.instanceId === bed.sim.world.dc.id);
     expect(hook?.secret).toBeNull();
@@ -90,5 +95,25 @@ describe('automatic mode on token connections: admin webhooks where the account 
       issueId: id,
       summary: 'Changed in Data Center',
     });
+  });
+
+  it('leaving automatic mode, or deleting the mapping, deletes the webhook Testbridge created in Jira', async () => {
+    const hooksOf = (instanceId: string) =>
+      bed.sim.webhooks.admin().filter((h) => h.instanceId === instanceId);
+    expect(hooksOf(bed.acme().id)).toHaveLength(1);
+    const patched = await bed.t.app.request(`/api/v1/mappings/${site.id}`, {
+      method: 'PATCH',
+      headers: bed.t.asAdmin(json),
+      body: JSON.stringify({ webhookMode: 'manual' }),
+    });
+    expect(patched.status, await patched.clone().text()).toBe(200);
+    expect(hooksOf(bed.acme().id)).toEqual([]);
+    expect(hooksOf(bed.sim.world.dc.id)).toHaveLength(1);
+    const deleted = await bed.t.app.request(`/api/v1/mappings/${dcMapping.id}`, {
+      method: 'DELETE',
+      headers: bed.t.asAdmin(),
+    });
+    expect(deleted.status).toBe(204);
+    expect(hooksOf(bed.sim.world.dc.id)).toEqual([]);
   });
 });

@@ -147,4 +147,17 @@ describe('automatic mode on Cloud OAuth 2.0: a dynamic webhook, refreshed once a
     await t.sim.webhooks.flush();
     expect(t.sim.webhooks.attempts().at(-1)?.status).toBe(202);
   });
+
+  it('the last mapping leaving automatic mode deletes the dynamic webhook in Jira', async () => {
+    expect(t.sim.webhooks.dynamic()).toHaveLength(1);
+    const res = await t.app.request(`/api/v1/mappings/${mapping.id}`, {
+      method: 'PATCH',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({ webhookMode: 'manual' }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(t.sim.webhooks.dynamic()).toEqual([]);
+    const rows = await t.deps.store.db.select().from(t.deps.store.tables.jiraWebhooks);
+    expect(rows).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  * mapping, where its account holds ADMINISTER. When Jira will not, the mapping is kept, switched to
  * manual mode, and the answer says why and what to enter in Jira by hand.
  */
+import type { Mapping } from '@testbridge/shared/api/mappings';
 import { WEBHOOK_EVENTS, type WebhookSetup } from '@testbridge/shared/api/webhooks';
 import { getConnection } from '../connections/service.ts';
 import { AppError } from '../http/errors.ts';
@@ -233,5 +234,73 @@ export async function setUpAutomaticWebhook(
       );
     }
     throw error;
+  }
+}
+
+/**
+ * What Testbridge registered for a mapping leaving automatic mode (or being deleted): its admin
+ * webhook deleted in Jira; the connection's dynamic webhook narrowed to the projects still in
+ * automatic mode, or deleted when none is. Best effort: a failure is logged, the mapping change
+ * stands (a webhook left in Jira only sends deliveries Testbridge refuses or ignores).
+ */
+export async function releaseAutomaticWebhook(deps: ToolApiDeps, mapping: Mapping): Promise<void> {
+  const repo = createJiraWebhookRepo(deps.store.tables);
+  try {
+    const connection = await getConnection(deps, mapping.connectionId);
+    if (connection.auth.type !== 'cloud_oauth2') {
+      const row = await repo.find(deps.store.db, `adm:${mapping.id}`);
+      if (!row) return;
+      const target = await jiraTargetFor(deps, mapping.connectionId, undefined, 'read');
+      for (const id of ids(row)) await deleteAdminWebhook(deps, target.endpoint, id);
+      await deps.store.transaction((tx) => repo.delete(tx, row.id));
+      return;
+    }
+    const row = await repo.find(deps.store.db, `dyn:${mapping.connectionId}`);
+    if (!row) return;
+    const keys = [
+      ...new Set(
+        (await listMappings(deps, mapping.connectionId))
+          .filter(
+            (m) =>
+              m.id !== mapping.id &&
+              m.webhookMode === 'automatic' &&
+              m.jiraProjectStatus !== 'deleted',
+          )
+          .map((m) => m.jiraProject.key),
+      ),
+    ].sort();
+    const target = await jiraTargetFor(deps, mapping.connectionId, undefined, 'read');
+    if (keys.length === 0) {
+      await deleteDynamicWebhooks(deps, target.endpoint, ids(row));
+      await deps.store.transaction((tx) => repo.delete(tx, row.id));
+      return;
+    }
+    const jql = jqlOf(keys);
+    if (jql === row.jql) return;
+    const created = await registerDynamicWebhooks(deps, target.endpoint, row.url, [
+      { events: DYNAMIC_EVENTS, jqlFilter: jql },
+    ]);
+    const expiresAt = await refreshDynamicWebhooks(deps, target.endpoint, created);
+    await quietly(
+      deps,
+      () => deleteDynamicWebhooks(deps, target.endpoint, ids(row)),
+      'dynamic webhook',
+    );
+    const now = deps.clock.now();
+    await deps.store.transaction((tx) =>
+      repo.upsert(tx, {
+        ...row,
+        jiraWebhookIds: JSON.stringify(created),
+        jql,
+        expiresAt,
+        refreshedAt: now,
+        updatedAt: now,
+      }),
+    );
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, mappingId: mapping.id },
+      "could not remove the mapping's webhook from Jira",
+    );
   }
 }

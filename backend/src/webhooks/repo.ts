@@ -301,6 +301,9 @@ export function createJiraWebhookRepo(tables: Tables) {
     async list(db: Db): Promise<JiraWebhookRow[]> {
       return db.select().from(t).orderBy(asc(t.id));
     },
+    async delete(db: Db, id: string): Promise<void> {
+      await db.delete(t).where(eq(t.id, id));
+    },
     async listOfConnection(db: Db, connectionId: string): Promise<JiraWebhookRow[]> {
       return db.select().from(t).where(eq(t.connectionId, connectionId)).orderBy(asc(t.id));
     },
