@@ -26,7 +26,12 @@ export async function registerDynamicWebhooks(
   deps: JiraDeps,
   endpoint: JiraEndpoint,
   url: string,
-  webhooks: readonly { events: readonly string[]; jqlFilter: string }[],
+  webhooks: readonly {
+    events: readonly string[];
+    jqlFilter: string;
+    /** `issue_property_*` events only for these keys (absent: every property). */
+    issuePropertyKeysFilter?: readonly string[];
+  }[],
 ): Promise<string[]> {
   const answer = await callJira(
     deps,

@@ -117,6 +117,7 @@ describe('automatic mode on Cloud OAuth 2.0: a dynamic webhook, refreshed once a
     expect(hook).toMatchObject({
       jqlFilter: 'project = TB',
       events: DYNAMIC_EVENTS,
+      issuePropertyKeysFilter: ['testbridge-webhook-check'],
       url: `http://testbridge.test/webhooks/jira/connections/${connectionId}`,
     });
     const id = acme().issueKeys.get('TB-3') ?? '';

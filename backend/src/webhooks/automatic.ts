@@ -20,6 +20,7 @@ import {
 } from '../jira/webhooks-api.ts';
 import { getMapping, listMappings, setWebhookMode } from '../mappings/service.ts';
 import { jiraTargetFor, type ToolApiDeps } from '../tool-api/endpoint.ts';
+import { CHECK_PROPERTY_KEY } from './check.ts';
 import { createJiraWebhookRepo, type JiraWebhookRow } from './repo.ts';
 import { dynamicWebhookUrl, issueWebhookEndpoint } from './service.ts';
 
@@ -156,7 +157,12 @@ async function setUpDynamicWebhook(deps: ToolApiDeps, mappingId: string): Promis
   let expiresAt: Date;
   try {
     created = await registerDynamicWebhooks(deps, target.endpoint, url, [
-      { events: DYNAMIC_EVENTS, jqlFilter: jql },
+      {
+        events: DYNAMIC_EVENTS,
+        jqlFilter: jql,
+        // Only the "send test event" property, not every property apps (and our coverage) set.
+        issuePropertyKeysFilter: [CHECK_PROPERTY_KEY],
+      },
     ]);
     // The refresh answers the exact expiry (30 days on Jira Cloud).
     expiresAt = await refreshDynamicWebhooks(deps, target.endpoint, created);
@@ -278,7 +284,12 @@ export async function releaseAutomaticWebhook(deps: ToolApiDeps, mapping: Mappin
     const jql = jqlOf(keys);
     if (jql === row.jql) return;
     const created = await registerDynamicWebhooks(deps, target.endpoint, row.url, [
-      { events: DYNAMIC_EVENTS, jqlFilter: jql },
+      {
+        events: DYNAMIC_EVENTS,
+        jqlFilter: jql,
+        // Only the "send test event" property, not every property apps (and our coverage) set.
+        issuePropertyKeysFilter: [CHECK_PROPERTY_KEY],
+      },
     ]);
     const expiresAt = await refreshDynamicWebhooks(deps, target.endpoint, created);
     await quietly(
