@@ -29,6 +29,11 @@ import { getIssueTests } from './results/coverage.ts';
 import { issueTestsRoutes } from './results/coverage-routes.ts';
 import { RESULTS_UPLOAD_PATH, testRunRoutes } from './results/routes.ts';
 import { toolApiRoutes } from './tool-api/routes.ts';
+import { jiraEventAdminRoutes } from './webhooks/admin-routes.ts';
+import { releaseAutomaticWebhook, setUpAutomaticWebhook } from './webhooks/automatic.ts';
+import { receiveForgeEvent } from './webhooks/receive.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { webhookStatusOf } from './webhooks/status.ts';
 
 export const API_VERSION = '0.1.0';
 
@@ -93,10 +98,18 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
   app.route('/api/v1/devops/sites', devopsSiteRoutes(deps, authenticate));
   app.route('/api/v1/devops', devopsApiRoutes(deps, authenticate));
   app.route('/api/v1/outbox', outboxRoutes(deps, authenticate));
-  app.route('/api/v1/mappings', mappingRoutes(deps, authenticate));
+  app.route(
+    '/api/v1/mappings',
+    mappingRoutes(deps, authenticate, {
+      setUpWebhook: setUpAutomaticWebhook,
+      releaseWebhook: releaseAutomaticWebhook,
+    }),
+  );
   app.route('/api/v1/test-runs', testRunRoutes(deps, authenticate));
   app.route('/api/v1/issues', issueTestsRoutes(deps, authenticate));
   app.route('/api/v1/defects', defectRoutes(deps, authenticate));
+  app.route('/api/v1', jiraEventAdminRoutes(deps, authenticate));
+  app.route('/', webhookRoutes(deps));
   app.route(
     '/forge',
     forgeRoutes(deps, {
@@ -108,6 +121,8 @@ export function createApp(deps: Deps, options: AppOptions = {}): OpenAPIHono<Env
           createDefects: mapping.createDefects,
         })),
       fileDefect: fileDefectAsViewer,
+      receiveEvent: receiveForgeEvent,
+      webhookStatusOf,
       ...options.forge,
     }),
   );

@@ -12,6 +12,10 @@ import { startForwarder } from './outbox/loop.ts';
 import { createCoveragePropertySender } from './results/coverage-property-sender.ts';
 import { createRemoteLinkSender } from './results/remote-link-sender.ts';
 import { startResultsPruner } from './results/retention.ts';
+import { createEventCallbackSender } from './webhooks/callback-sender.ts';
+import { startJiraEventProcessor } from './webhooks/process.ts';
+import { startReconciler } from './webhooks/reconcile.ts';
+import { startWebhookRefresher } from './webhooks/refresh.ts';
 
 /**
  * The only reader of process.env: loadConfig → createDeps → createApp → serve.
@@ -73,9 +77,16 @@ async function runServer(config: Config): Promise<void> {
     createDefectSender(deps),
     createRemoteLinkSender(deps),
     createCoveragePropertySender(deps),
+    createEventCallbackSender(deps),
   ]);
   // Results retention (age and count per test); one replica at a time on PostgreSQL.
   const pruner = startResultsPruner(deps);
+  // Stored Jira events (webhooks, Forge product events) into Testbridge's state, in order per issue.
+  const jiraEvents = startJiraEventProcessor(deps);
+  // Dynamic webhooks extended well before their 30-day expiry, by one replica at a time.
+  const refresher = startWebhookRefresher(deps);
+  // JQL `updated >= …` every 15 minutes: what lost deliveries missed.
+  const reconciler = startReconciler(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     deps.logger.info(
       { port: info.port, store: deps.store.dialect, docs: `${config.publicUrl}/docs` },
@@ -100,6 +111,9 @@ async function runServer(config: Config): Promise<void> {
     server.close(async () => {
       await forwarder.stop();
       await pruner.stop();
+      await jiraEvents.stop();
+      await refresher.stop();
+      await reconciler.stop();
       await closeDeps(deps);
       deps.logger.info('stopped');
       process.exit(0);

@@ -30,6 +30,22 @@ const KNOWN_EVENTS = new Set([
   'avi:jira:deleted:comment',
   'avi:jira:created:issuelink',
   'avi:jira:deleted:issuelink',
+  // Versions and projects (the names @forge/manifest's event-to-scope mapping lists).
+  'avi:jira:created:version',
+  'avi:jira:updated:version',
+  'avi:jira:released:version',
+  'avi:jira:unreleased:version',
+  'avi:jira:moved:version',
+  'avi:jira:merged:version',
+  'avi:jira:deleted:version',
+  'avi:jira:archived:version',
+  'avi:jira:unarchived:version',
+  'avi:jira:updated:project',
+  'avi:jira:deleted:project',
+  'avi:jira:softdeleted:project',
+  'avi:jira:archived:project',
+  'avi:jira:unarchived:project',
+  'avi:jira:restored:project',
 ]);
 /** Modules Forge calls in the background: their endpoint needs `route.path`, and POSTs there. */
 const BACKGROUND_MODULES = ['trigger', 'scheduledTrigger', 'preUninstall'] as const;

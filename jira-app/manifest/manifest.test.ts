@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validate } from '@forge/manifest';
-import { COVERAGE_PROPERTY_KEY, FORGE_LIFECYCLE_PATHS } from '@testbridge/shared/forge/remote';
+import {
+  COVERAGE_PROPERTY_KEY,
+  FORGE_EVENTS_PATH,
+  FORGE_LIFECYCLE_PATHS,
+} from '@testbridge/shared/forge/remote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import * as exportTable from '../src/index.ts';
@@ -85,7 +89,17 @@ describe('manifest.yml', () => {
       'testbridge-ui': null,
       'testbridge-on-install': FORGE_LIFECYCLE_PATHS.installed,
       'testbridge-on-uninstall': FORGE_LIFECYCLE_PATHS.uninstalled,
+      'testbridge-jira-events': FORGE_EVENTS_PATH,
     });
+    const events = manifest.modules.trigger.find((t: Doc) => t.key === 'testbridge-jira-changes');
+    expect(events.events).toEqual(
+      expect.arrayContaining([
+        'avi:jira:updated:issue',
+        'avi:jira:deleted:issue',
+        'avi:jira:released:version',
+        'avi:jira:deleted:project',
+      ]),
+    );
     expect(manifest.modules['jira:entityProperty'][0].propertyKey).toBe(COVERAGE_PROPERTY_KEY);
   });
 

@@ -14,6 +14,7 @@ import * as mappings from './schema/pg/mappings.ts';
 import * as oauth from './schema/pg/oauth.ts';
 import * as outbox from './schema/pg/outbox.ts';
 import * as results from './schema/pg/results.ts';
+import * as webhooks from './schema/pg/webhooks.ts';
 
 export const pgSchema = {
   ...admin,
@@ -27,4 +28,5 @@ export const pgSchema = {
   ...outbox,
   ...jiraSyncs,
   ...results,
+  ...webhooks,
 };

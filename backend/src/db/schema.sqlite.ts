@@ -12,6 +12,7 @@ import * as mappings from './schema/sqlite/mappings.ts';
 import * as oauth from './schema/sqlite/oauth.ts';
 import * as outbox from './schema/sqlite/outbox.ts';
 import * as results from './schema/sqlite/results.ts';
+import * as webhooks from './schema/sqlite/webhooks.ts';
 
 export const sqliteSchema = {
   ...admin,
@@ -25,4 +26,5 @@ export const sqliteSchema = {
   ...outbox,
   ...jiraSyncs,
   ...results,
+  ...webhooks,
 };

@@ -22,4 +22,6 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   { table: 'oauth_flows', idColumn: 'id', column: 'access_token' },
   { table: 'oauth_flows', idColumn: 'id', column: 'refresh_token' },
   { table: 'defects', idColumn: 'id', column: 'acting_token' },
+  { table: 'webhook_endpoints', idColumn: 'id', column: 'secret' },
+  { table: 'event_callbacks', idColumn: 'mapping_id', column: 'secret' },
 ];

@@ -32,7 +32,14 @@ const Token = z.object({ access_token: z.string() });
 const Events = z.object({ events: z.array(z.object({ id: z.string() })) });
 
 export async function createDevopsTestbed(options: Parameters<typeof createTestApp>[0] = {}) {
-  const sim = createSim({ baseUrl: 'http://jira-sim.test' });
+  // The simulator's webhook deliveries reach this app (set once the app exists).
+  let deliver: typeof fetch = async () => {
+    throw new TypeError('fetch failed');
+  };
+  const sim = createSim({
+    baseUrl: 'http://jira-sim.test',
+    fetch: (input, init) => deliver(input, init),
+  });
   const simFetch: typeof fetch = (input, init) =>
     sim.fetch(input instanceof URL ? input.href : input, init);
   const t = await createTestApp({
@@ -48,6 +55,14 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
     },
   });
   sim.clock.set(t.clock.now().getTime());
+  let dropping = 0;
+  deliver = async (input, init) => {
+    if (dropping > 0) {
+      dropping--;
+      throw new TypeError('fetch failed');
+    }
+    return t.app.request(input, init);
+  };
   const json = { 'content-type': 'application/json' };
 
   const createSite = async (secret: string = SEEDED.devopsClients.acme.clientSecret) =>
@@ -84,6 +99,10 @@ export async function createDevopsTestbed(options: Parameters<typeof createTestA
   return {
     t,
     sim,
+    /** The next `count` webhook deliveries of the simulator are lost on the way (network errors). */
+    dropWebhookDeliveries: (count: number) => {
+      dropping = count;
+    },
     /** The simulator as the backend's fetch (for deps opened again on the same store). */
     simFetch,
     site,

@@ -31,6 +31,7 @@ describe('the Forge routes in the API document', () => {
     expect(forge.map(([path]) => path).sort()).toEqual([
       '/forge/admin-status',
       '/forge/defects',
+      '/forge/events',
       '/forge/issue-tests',
       '/forge/lifecycle/installed',
       '/forge/lifecycle/uninstalled',

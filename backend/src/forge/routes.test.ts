@@ -185,7 +185,8 @@ describe('the Forge remote routes', () => {
       connection: { id: 'conn-acme', name: 'acme cloud', status: 'active' },
       installation: { environment: 'DEVELOPMENT', installedAt: '2026-03-02T09:00:00.000Z' },
       mappedProjects: [{ jiraProjectKey: 'SHOP', toolProjectKey: 'shop-web', createDefects: true }],
-      webhooks: { state: 'unknown' },
+      // app.ts wires the webhooks feature's health: this site has no webhook yet.
+      webhooks: { state: 'not_registered' },
     });
     expect(t.calls.mappingsOf).toEqual(['conn-acme']);
     const fromPanel = await t.post('/forge/admin-status', await panelToken('acme'), {});

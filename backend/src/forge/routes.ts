@@ -3,15 +3,19 @@ import {
   AdminStatusAnswer,
   CreateDefectAnswer,
   CreateDefectRequest,
+  FORGE_EVENTS_PATH,
   FORGE_LIFECYCLE_PATHS,
   FORGE_REMOTE,
+  ForgeEventAnswer,
   IssueTestsAnswer,
   IssueTestsRequest,
   LifecycleAnswer,
 } from '@testbridge/shared/forge/remote';
 import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import type { Env } from '../http/env.ts';
+import { AppError } from '../http/errors.ts';
 import { createRouter } from '../http/openapi.ts';
 import { jsonBody, jsonContent, problemResponse } from '../http/responses.ts';
 import {
@@ -190,6 +194,30 @@ export function forgeRoutes(deps: Deps, features: ForgeFeatures) {
       },
     }),
     async (c) => c.json({ recorded: await recordUninstallation(deps, c.get('invocation')) }, 200),
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: local(FORGE_EVENTS_PATH),
+      operationId: 'forgeProductEvent',
+      tags: ['Forge'],
+      summary: 'A Jira product event (issue, version, project) from the trigger module',
+      description:
+        'Stored once per event before the 200, processed later in order per issue; the site comes from the token.',
+      security,
+      request: { body: jsonBody(z.looseObject({ payload: z.looseObject({}).optional() })) },
+      responses: {
+        200: jsonContent(ForgeEventAnswer, 'Stored, or stored before (`duplicate`)'),
+        ...forgeProblems,
+        404: problemResponse('No Testbridge connection for the site (Forge retries)'),
+      },
+    }),
+    async (c) => {
+      if (!features.receiveEvent) throw new AppError('not_found', 'Jira events are not received');
+      const cloudId = c.get('invocation').cloudId;
+      return c.json(await features.receiveEvent(deps, cloudId, c.req.valid('json')), 200);
+    },
   );
 
   return router;

@@ -44,6 +44,15 @@ export interface ForgeFeatures {
   ) => Promise<CreateDefectAnswer>;
   /** Jira → Testbridge webhook health (the webhooks feature); none given: `unknown`. */
   webhookStatusOf?: (deps: Deps, connectionId: string) => Promise<ForgeWebhookStatus>;
+  /**
+   * Stores a product event of the site for processing (the webhooks feature); absent: the route
+   * answers 404, which Forge retries.
+   */
+  receiveEvent?: (
+    deps: Deps,
+    cloudId: string,
+    body: unknown,
+  ) => Promise<{ id: string; duplicate: boolean }>;
 }
 
 const notConnected = (invocation: ForgeInvocation): NotConnected => ({

@@ -4,6 +4,9 @@ import type { Env } from './env.ts';
 import { type Logger, writeAccessLine } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
+/** Route templates whose raw path carries a secret. */
+const SECRET_PARAM = /:token\b/;
+
 /** An incoming `x-request-id` is kept when it is 1–128 word characters, `-` or `=`. */
 const SANE_REQUEST_ID = /^[\w\-=]{1,128}$/;
 
@@ -49,7 +52,8 @@ export function observeRequests(logger: Logger, metrics: Metrics): MiddlewareHan
     writeAccessLine(logger, {
       requestId,
       method,
-      path: c.req.path,
+      // A path parameter named `token` is a secret (webhook URL tokens): the template is logged.
+      path: SECRET_PARAM.test(route) ? route : c.req.path,
       route,
       status,
       ms: Math.round(seconds * 10_000) / 10,

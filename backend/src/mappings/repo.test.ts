@@ -27,6 +27,7 @@ describe.each(STORE_KINDS)('mapping repo on %s', (kind) => {
     labels: '["qa"]',
     components: '[]',
     webhookMode: 'automatic',
+    jiraProjectStatus: 'active',
     createdAt: at,
     updatedAt: at,
   });

@@ -7,6 +7,7 @@ import {
   MappingListQuery,
   UpdateMappingRequest,
 } from '@testbridge/shared/api/mappings';
+import type { WebhookSetup } from '@testbridge/shared/api/webhooks';
 import type { Deps } from '../deps.ts';
 import { type AuthenticateKey, requireRole } from '../http/auth.ts';
 import { createRouter } from '../http/openapi.ts';
@@ -34,8 +35,25 @@ const jiraChecks = {
   502: problemResponse('Jira could not be reached or refused the credentials'),
 };
 
+/** What saving a mapping in automatic webhook mode does (the webhooks feature, wired in app.ts). */
+export interface MappingFeatures {
+  setUpWebhook?: (deps: Deps, mappingId: string) => Promise<WebhookSetup>;
+  /** A mapping leaving automatic mode or deleted: what was registered in Jira for it goes. */
+  releaseWebhook?: (deps: Deps, mapping: Mapping) => Promise<void>;
+}
+
 /** `/api/v1/mappings`: admins write, tool keys read. */
-export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
+export function mappingRoutes(
+  deps: Deps,
+  authenticate: AuthenticateKey,
+  features: MappingFeatures = {},
+) {
+  /** After a save in automatic mode: the webhook registered, or the mapping now manual and why. */
+  const withWebhook = async (mapping: Mapping, wanted: boolean): Promise<Mapping> => {
+    if (!wanted || mapping.webhookMode !== 'automatic' || !features.setUpWebhook) return mapping;
+    const webhookSetup = await features.setUpWebhook(deps, mapping.id);
+    return { ...(await getMapping(deps, mapping.id)), webhookSetup };
+  };
   const router = createRouter();
   const admin = requireRole(authenticate, 'admin');
   const tool = requireRole(authenticate, 'tool');
@@ -56,7 +74,8 @@ export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
         ...jiraChecks,
       },
     }),
-    async (c) => c.json(await createMapping(deps, c.req.valid('json')), 201),
+    async (c) =>
+      c.json(await withWebhook(await createMapping(deps, c.req.valid('json')), true), 201),
   );
 
   router.openapi(
@@ -106,8 +125,15 @@ export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
       request: { params: MappingIdParam, body: jsonBody(UpdateMappingRequest) },
       responses: { 200: jsonContent(Mapping, 'The mapping'), ...problemResponses, ...jiraChecks },
     }),
-    async (c) =>
-      c.json(await updateMapping(deps, c.req.valid('param').id, c.req.valid('json')), 200),
+    async (c) => {
+      const before = await getMapping(deps, c.req.valid('param').id);
+      const input = c.req.valid('json');
+      const after = await updateMapping(deps, before.id, input);
+      if (before.webhookMode === 'automatic' && after.webhookMode !== 'automatic') {
+        await features.releaseWebhook?.(deps, before);
+      }
+      return c.json(await withWebhook(after, input.webhookMode === 'automatic'), 200);
+    },
   );
 
   router.openapi(
@@ -127,7 +153,9 @@ export function mappingRoutes(deps: Deps, authenticate: AuthenticateKey) {
       },
     }),
     async (c) => {
-      await deleteMapping(deps, c.req.valid('param').id);
+      const mapping = await getMapping(deps, c.req.valid('param').id);
+      if (mapping.webhookMode === 'automatic') await features.releaseWebhook?.(deps, mapping);
+      await deleteMapping(deps, mapping.id);
       return c.body(null, 204);
     },
   );

@@ -1,5 +1,6 @@
 import type {
   CreateMappingRequest,
+  JiraProjectStatus,
   Mapping,
   UpdateMappingRequest,
 } from '@testbridge/shared/api/mappings';
@@ -33,6 +34,7 @@ export function toMapping(row: MappingRow): Mapping {
     labels: parseList(row.labels),
     components: parseList(row.components),
     webhookMode: row.webhookMode,
+    jiraProjectStatus: row.jiraProjectStatus,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -75,6 +77,7 @@ export async function createMapping(
     labels: JSON.stringify(input.labels ?? []),
     components: JSON.stringify(input.components ?? []),
     webhookMode: input.webhookMode ?? 'off',
+    jiraProjectStatus: 'active',
     createdAt: now,
     updatedAt: now,
   };
@@ -126,6 +129,7 @@ export async function updateMapping(
     next.connectionId = connectionId;
     next.jiraProjectId = project.id;
     next.jiraProjectKey = project.key;
+    next.jiraProjectStatus = 'active';
     next.defectIssueTypeId = project.defectIssueType?.id ?? null;
     next.defectIssueTypeName = project.defectIssueType?.name ?? null;
   }
@@ -181,4 +185,46 @@ export function mappedProjectKeys(deps: ReadDeps): ProjectKeysOf {
     const rows = await createMappingRepo(deps.store.tables).list(deps.store.db, connectionId);
     return [...new Set(rows.map((row) => row.jiraProjectKey))];
   };
+}
+
+/**
+ * Follows a Jira project event on the mappings of that project (by id) on a connection: its key
+ * (a renamed project) and its status. Returns the mappings changed.
+ */
+export async function followJiraProject(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  connectionId: string,
+  project: { id: string; key: string | null },
+  status: JiraProjectStatus,
+): Promise<Mapping[]> {
+  const repo = createMappingRepo(deps.store.tables);
+  const now = deps.clock.now();
+  return deps.store.transaction(async (tx) => {
+    const rows = (await repo.list(tx, connectionId)).filter((r) => r.jiraProjectId === project.id);
+    const changed: Mapping[] = [];
+    for (const row of rows) {
+      const next: MappingRow = {
+        ...row,
+        jiraProjectKey: project.key ?? row.jiraProjectKey,
+        jiraProjectStatus: status,
+        updatedAt: now,
+      };
+      await repo.update(tx, next);
+      changed.push(toMapping(next));
+    }
+    return changed;
+  });
+}
+
+/** Sets a mapping's webhook mode (automatic mode falling back to manual). */
+export async function setWebhookMode(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  id: string,
+  mode: Mapping['webhookMode'],
+): Promise<Mapping> {
+  const repo = createMappingRepo(deps.store.tables);
+  const row = await requireMapping(deps, id);
+  const next: MappingRow = { ...row, webhookMode: mode, updatedAt: deps.clock.now() };
+  await deps.store.transaction((tx) => repo.update(tx, next));
+  return toMapping(next);
 }

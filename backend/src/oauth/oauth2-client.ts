@@ -3,7 +3,7 @@ import { dispatcherFor } from '../connections/endpoint.ts';
 import { PlainSecret } from '../crypto/secret.ts';
 import type { Deps } from '../deps.ts';
 import { AppError } from '../http/errors.ts';
-import type { OAuthConnectionRow } from './repo.ts';
+import { createOAuthRepo, type OAuthConnectionRow } from './repo.ts';
 import { bindConnectionSecret } from './seal.ts';
 
 type ClientDeps = Pick<Deps, 'config' | 'sealer' | 'fetch'>;
@@ -124,4 +124,22 @@ export function describeOAuthError(error: unknown): { text: string; invalidGrant
   }
   if (error instanceof Error) return { text: error.message, invalidGrant: false };
   return { text: String(error), invalidGrant: false };
+}
+
+/**
+ * The client secret that signs a Cloud OAuth 2.0 connection's dynamic-webhook JWTs (Testbridge's
+ * own Atlassian app or the connection's own); undefined for any other kind of connection.
+ */
+export async function webhookSigningSecretOf(
+  deps: ClientDeps & Pick<Deps, 'store'>,
+  connectionId: string,
+): Promise<PlainSecret | undefined> {
+  const row = await createOAuthRepo(deps.store).findConnection(deps.store.db, connectionId);
+  if (row?.authType !== 'cloud_oauth2') return undefined;
+  try {
+    return clientCredentialsOf(deps, row).clientSecret;
+  } catch (error) {
+    if (error instanceof AppError) return undefined;
+    throw error;
+  }
 }

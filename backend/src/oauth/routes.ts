@@ -109,7 +109,11 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       summary: 'Start a consent flow (shared grant: admin; a user grant: X-Testbridge-User)',
       request: {
         params: ConnectionIdParam,
-        query: z.object({ callback: z.enum(['redirect', 'oob']).default('redirect') }),
+        query: z.object({
+          callback: z.enum(['redirect', 'oob']).default('redirect'),
+          /** `automatic`: also ask Jira Cloud for manage:jira-webhook (automatic webhook mode). */
+          webhooks: z.enum(['automatic', 'none']).default('none'),
+        }),
         headers: UserHeader,
       },
       responses: {
@@ -124,7 +128,7 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
         c.req.valid('param').id,
         c.get('caller'),
         subjectOf(c),
-        { callback: c.req.valid('query').callback },
+        { callback: c.req.valid('query').callback, webhooks: c.req.valid('query').webhooks },
       );
       // A browser (the admin UI) that later lands on the callback with this cookie completes
       // the flow there, without the paste; API clients simply ignore it.

@@ -39,6 +39,9 @@ export async function findOAuthConnection(
 /** Ended or expired flows are deleted this long after their `state` expired. */
 export const FLOW_RETENTION_MS = 60 * 60_000;
 
+/** The Cloud scope dynamic webhooks need, asked for only with automatic webhooks. */
+export const WEBHOOK_SCOPE = 'manage:jira-webhook';
+
 export interface StartedFlow {
   flow: AuthorizationFlow;
   /** The value of the browser-binding cookie the start call sets; never stored in clear. */
@@ -59,7 +62,7 @@ export async function startAuthorization(
   connectionId: string,
   caller: Caller,
   subject: string,
-  options: { callback: 'redirect' | 'oob' },
+  options: { callback: 'redirect' | 'oob'; webhooks?: 'automatic' | 'none' },
 ): Promise<StartedFlow> {
   const row = await findOAuthConnection(deps, connectionId);
   const now = deps.clock.now();
@@ -103,7 +106,11 @@ export async function startAuthorization(
     const params: Record<string, string> = {
       redirect_uri: redirectUriOf(deps),
       response_type: 'code',
-      scope: server.scope,
+      // manage:jira-webhook only when the admin wants automatic webhooks (Cloud 3LO).
+      scope:
+        options.webhooks === 'automatic' && row.authType === 'cloud_oauth2'
+          ? `${server.scope} ${WEBHOOK_SCOPE}`
+          : server.scope,
       state,
       ...server.authorizeParams,
     };

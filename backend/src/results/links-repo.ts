@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
 /** Requirement links (by Jira issue id) and the issue keys Jira resolved to those ids. */
@@ -84,6 +84,38 @@ export function createLinksRepo(tables: Tables) {
         .from(links)
         .where(and(eq(links.connectionId, connectionId), eq(links.issueId, issueId)));
       return rows.map((row) => row.testId);
+    },
+    /** Marks the links to an issue orphaned (Jira deleted it); the number marked. */
+    async markOrphaned(db: Db, connectionId: string, issueId: string, at: Date): Promise<number> {
+      const rows = await db
+        .update(links)
+        .set({ orphanedAt: at })
+        .where(
+          and(
+            eq(links.connectionId, connectionId),
+            eq(links.issueId, issueId),
+            isNull(links.orphanedAt),
+          ),
+        )
+        .returning({ testId: links.testId });
+      return rows.length;
+    },
+    /** Orphaned links of a connection with their tests, oldest orphan first. */
+    async listOrphaned(db: Db, connectionId: string, limit: number) {
+      const tests = tables.resultTests;
+      return db
+        .select({
+          issueId: links.issueId,
+          testId: links.testId,
+          testName: tests.name,
+          projectKey: tests.projectKey,
+          orphanedAt: links.orphanedAt,
+        })
+        .from(links)
+        .innerJoin(tests, eq(tests.id, links.testId))
+        .where(and(eq(links.connectionId, connectionId), isNotNull(links.orphanedAt)))
+        .orderBy(asc(links.orphanedAt), asc(links.issueId), asc(links.testId))
+        .limit(limit);
     },
   };
 }

@@ -5,6 +5,7 @@
  * keeps them.
  */
 import { z } from 'zod';
+import { WebhookSetup } from './webhooks.ts';
 
 /** A test-tool project key: what runs name (`projectKey`). */
 export const ToolProjectKey = z
@@ -59,6 +60,10 @@ export const UpdateMappingRequest = z.strictObject({
 });
 export type UpdateMappingRequest = z.infer<typeof UpdateMappingRequest>;
 
+/** The mapped Jira project's state, followed from project events. */
+export const JiraProjectStatus = z.enum(['active', 'archived', 'deleted']);
+export type JiraProjectStatus = z.infer<typeof JiraProjectStatus>;
+
 export const Mapping = z.object({
   id: z.string(),
   toolProject: z.object({ key: z.string(), name: z.string() }),
@@ -69,6 +74,10 @@ export const Mapping = z.object({
   labels: z.array(z.string()),
   components: z.array(z.string()),
   webhookMode: WebhookMode,
+  /** The Jira project as Jira's events last described it; `deleted`: the mapping maps nothing now. */
+  jiraProjectStatus: JiraProjectStatus,
+  /** Only on the answer to a save in automatic mode: what was registered in Jira, or why not. */
+  webhookSetup: WebhookSetup.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -134,6 +134,13 @@ export const FORGE_LIFECYCLE_PATHS = {
   uninstalled: '/forge/lifecycle/uninstalled',
 } as const;
 
+/** Where the manifest's `trigger` module sends Jira product events (issue, version, project). */
+export const FORGE_EVENTS_PATH = '/forge/events';
+
+/** What `/forge/events` answers: the event stored (or stored before: `duplicate`). */
+export const ForgeEventAnswer = z.object({ id: z.string(), duplicate: z.boolean() });
+export type ForgeEventAnswer = z.infer<typeof ForgeEventAnswer>;
+
 /** The issue entity property the backend keeps current and the manifest indexes for JQL. */
 export const COVERAGE_PROPERTY_KEY = 'testbridge-coverage';
 

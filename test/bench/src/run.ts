@@ -8,6 +8,7 @@ import { benchDevopsDrain, DRAIN_TITLE } from './devops/drain.ts';
 import { BATCH_TITLE, benchDevopsIngest, SINGLE_TITLE } from './devops/ingest.ts';
 import { ensureWrk, hasTaskset } from './harness.ts';
 import { benchHealthz, HEALTHZ_TITLE } from './healthz.ts';
+import { benchJiraEvents, JIRA_EVENTS_TITLE } from './jira-events.ts';
 import { benchJqlSearch, JQL_TITLE } from './jql.ts';
 import { benchPanel, PANEL_TITLE } from './panel.ts';
 import { type DatedSection, mergeSections, readSections, renderSection } from './report.ts';
@@ -23,6 +24,7 @@ const PARTS = [
   'coverage',
   'panel',
   'import',
+  'jira-events',
 ] as const;
 type Part = (typeof PARTS)[number];
 const ORDER = [
@@ -34,6 +36,7 @@ const ORDER = [
   COVERAGE_TITLE,
   PANEL_TITLE,
   IMPORT_TITLE,
+  JIRA_EVENTS_TITLE,
 ];
 
 function partsToRun(only: string | undefined): Set<Part> {
@@ -79,6 +82,7 @@ async function main(): Promise<void> {
   if (parts.has('coverage')) push(await benchCoverage(ctx));
   if (parts.has('panel')) push(await benchPanel(ctx));
   if (parts.has('import')) push(await benchResultsImport(ctx));
+  if (parts.has('jira-events')) push(await benchJiraEvents(ctx));
 
   const commit = execSync('git rev-parse --short HEAD', {
     cwd: ctx.repoRoot,

@@ -271,5 +271,20 @@ export type {
   FailedDelivery,
 } from './webhooks/store.ts';
 export type { ChangelogItem, WorldChange } from './world/events.ts';
+/** World changes (as Jira's UI would make them): each fires the webhooks registered for it. */
+export {
+  createIssue,
+  deleteIssue,
+  moveIssue,
+  updateIssue,
+} from './world/issue-changes.ts';
+export { deleteProject, updateProject } from './world/project-changes.ts';
 export { CLOUD_USERS, DC_USERS } from './world/seed-users.ts';
 export type * from './world/types.ts';
+export {
+  createVersion,
+  deleteVersion,
+  moveVersion,
+  releaseVersion,
+  updateVersion,
+} from './world/version-changes.ts';

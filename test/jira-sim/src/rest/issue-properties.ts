@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { failWith, jiraError } from '../auth/jira-errors.ts';
 import type { CloudEnv, DcEnv } from '../auth/principal.ts';
 import { requireDcScope, requireOperationScopes } from '../auth/scopes.ts';
-import type { Issue, JsonValue } from '../world/types.ts';
+import type { Issue, JsonValue, World } from '../world/types.ts';
 import type { RestCall, RestRequest } from './call.ts';
 import { can, cloudRequest, dcRequest, requireUser, requireVisibleIssue } from './call.ts';
 
@@ -31,7 +31,25 @@ function requireKey(key: string): string {
   return key;
 }
 
-async function set(req: RestRequest): Promise<Response> {
+/** Jira fires `issue_property_set` / `issue_property_deleted` webhooks for these changes. */
+function emit(
+  world: World,
+  req: RestRequest,
+  issue: Issue,
+  type: 'issue_property_set' | 'issue_property_deleted',
+  property: { key: string; value: JsonValue | null },
+): void {
+  world.events.emit({
+    type,
+    instance: req.call.instance,
+    actor: req.call.user,
+    at: world.now(),
+    issue,
+    property,
+  });
+}
+
+async function set(world: World, req: RestRequest): Promise<Response> {
   const issue = requireVisibleIssue(req.call, req.param('issueIdOrKey'));
   requireUser(req.call);
   const key = requireKey(req.param('propertyKey'));
@@ -51,6 +69,7 @@ async function set(req: RestRequest): Promise<Response> {
   const properties = propertiesOf(req.call, issue);
   const created = !properties.has(key);
   properties.set(key, value);
+  emit(world, req, issue, 'issue_property_set', { key, value });
   return new Response(null, { status: created ? 201 : 200 });
 }
 
@@ -70,7 +89,7 @@ function keys(req: RestRequest): Response {
   });
 }
 
-function remove(req: RestRequest): Response {
+function remove(world: World, req: RestRequest): Response {
   const issue = requireVisibleIssue(req.call, req.param('issueIdOrKey'));
   requireUser(req.call);
   if (!can(req.call, 'EDIT_ISSUES', issue.projectId))
@@ -78,30 +97,31 @@ function remove(req: RestRequest): Response {
   const key = req.param('propertyKey');
   if (!propertiesOf(req.call, issue).delete(key))
     failWith(jiraError(404, [`The property with key '${key}' does not exist.`]));
+  emit(world, req, issue, 'issue_property_deleted', { key, value: null });
   return new Response(null, { status: 204 });
 }
 
 const LIST = '/rest/api/3/issue/{issueIdOrKey}/properties';
 const ONE = '/rest/api/3/issue/{issueIdOrKey}/properties/{propertyKey}';
 
-export function createCloudIssuePropertyRoutes(): Hono<CloudEnv> {
+export function createCloudIssuePropertyRoutes(world: World): Hono<CloudEnv> {
   const router = new Hono<CloudEnv>();
   const list = '/rest/api/:version{[23]}/issue/:issueIdOrKey/properties';
   const one = `${list}/:propertyKey`;
   router.get(list, requireOperationScopes('GET', LIST), (c) => keys(cloudRequest(c)));
   router.get(one, requireOperationScopes('GET', ONE), (c) => get(cloudRequest(c)));
-  router.put(one, requireOperationScopes('PUT', ONE), (c) => set(cloudRequest(c)));
-  router.delete(one, requireOperationScopes('DELETE', ONE), (c) => remove(cloudRequest(c)));
+  router.put(one, requireOperationScopes('PUT', ONE), (c) => set(world, cloudRequest(c)));
+  router.delete(one, requireOperationScopes('DELETE', ONE), (c) => remove(world, cloudRequest(c)));
   return router;
 }
 
-export function createDcIssuePropertyRoutes(): Hono<DcEnv> {
+export function createDcIssuePropertyRoutes(world: World): Hono<DcEnv> {
   const router = new Hono<DcEnv>();
   const list = '/rest/api/2/issue/:issueIdOrKey/properties';
   const one = `${list}/:propertyKey`;
   router.get(list, requireDcScope('READ'), (c) => keys(dcRequest(c)));
   router.get(one, requireDcScope('READ'), (c) => get(dcRequest(c)));
-  router.put(one, requireDcScope('WRITE'), (c) => set(dcRequest(c)));
-  router.delete(one, requireDcScope('WRITE'), (c) => remove(dcRequest(c)));
+  router.put(one, requireDcScope('WRITE'), (c) => set(world, dcRequest(c)));
+  router.delete(one, requireDcScope('WRITE'), (c) => remove(world, dcRequest(c)));
   return router;
 }

@@ -28,7 +28,7 @@ export function createCloudPlatformRoutes(deps: SimDeps): Hono<CloudEnv> {
   router.route('/', createCloudUserRoutes());
   router.route('/', createCloudMyPermissionsRoutes());
   router.route('/', createCloudRemoteLinkRoutes(deps));
-  router.route('/', createCloudIssuePropertyRoutes());
+  router.route('/', createCloudIssuePropertyRoutes(deps.world));
   router.route('/', createCloudIssueLinkRoutes(deps));
   router.route('/', createCloudTransitionRoutes(deps));
   router.route('/', createCloudCommentRoutes(deps));
@@ -44,7 +44,7 @@ export function createDcPlatformRoutes(deps: SimDeps): Hono<DcEnv> {
   router.route('/', createDcUserRoutes());
   router.route('/', createDcMyPermissionsRoutes());
   router.route('/', createDcRemoteLinkRoutes(deps));
-  router.route('/', createDcIssuePropertyRoutes());
+  router.route('/', createDcIssuePropertyRoutes(deps.world));
   router.route('/', createDcIssueLinkRoutes(deps));
   router.route('/', createDcTransitionRoutes(deps));
   router.route('/', createDcCommentRoutes(deps));

@@ -77,6 +77,14 @@ function dispatchDynamic(deps: SimDeps, instance: JiraInstance, event: WebhookEv
       !event.changedFields.some((field) => hook.fieldIdsFilter?.includes(field))
     )
       continue;
+    // issuePropertyKeysFilter: only these properties' issue_property_* events (absent: all).
+    const property = event.payload.property as { key?: unknown } | undefined;
+    if (
+      event.webhookEvent.startsWith('issue_property_') &&
+      hook.issuePropertyKeysFilter !== null &&
+      !hook.issuePropertyKeysFilter.includes(String(property?.key))
+    )
+      continue;
     if (
       event.issue &&
       !issueMatches(deps, instance, hook.jqlFilter, event.issue, hook.accountId, 'webhook')

@@ -191,6 +191,23 @@ describe('dynamic webhook delivery', () => {
     ]);
   });
 
+  it('sends issue_property_set only for the keys in issuePropertyKeysFilter', async () => {
+    const { receiver, kit, api, register } = setup();
+    await register([
+      {
+        events: ['issue_property_set'],
+        jqlFilter: 'project = TB',
+        issuePropertyKeysFilter: ['wanted'],
+      },
+    ]);
+    await api('/rest/api/3/issue/TB-1/properties/other', jsonInit('PUT', { n: 1 }));
+    await api('/rest/api/3/issue/TB-1/properties/wanted', jsonInit('PUT', { n: 2 }));
+    await kit.sim.webhooks.flush();
+    expect(pluck(pluck(receiver.received, 'json'), 'property')).toEqual([
+      { key: 'wanted', value: { n: 2 } },
+    ]);
+  });
+
   it('retries a failing receiver with X-Atlassian-Webhook-Retry and the same identifier', async () => {
     const { receiver, kit, register, createIssue, clock } = setup([500, 'drop']);
     await register([{ events: ['jira:issue_created'], jqlFilter: 'project = TB' }]);

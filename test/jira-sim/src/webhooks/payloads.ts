@@ -207,5 +207,21 @@ export function eventsFor(change: WorldChange, changelogId: () => string): Webho
     case 'remotelink_updated':
     case 'remotelink_deleted':
       return [];
+    case 'issue_property_set':
+    case 'issue_property_deleted':
+      // Payload UNCONFIRMED (Atlassian documents only issue events): the slim issue and the property.
+      return [
+        {
+          webhookEvent: change.type,
+          issue: change.issue,
+          changedFields: [],
+          payload: {
+            ...base,
+            webhookEvent: change.type,
+            issue: slimIssue(call, change.issue, change.at),
+            property: change.property,
+          },
+        },
+      ];
   }
 }

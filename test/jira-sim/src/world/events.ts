@@ -7,6 +7,7 @@ import type {
   Issue,
   IssueLink,
   JiraInstance,
+  JsonValue,
   Project,
   RemoteLink,
   User,
@@ -52,7 +53,12 @@ export type WorldChange =
     })
   | (ChangeBase & { type: 'version_moved'; version: Version })
   | (ChangeBase & { type: 'version_deleted'; version: Version })
-  | (ChangeBase & { type: 'project_updated' | 'project_deleted'; project: Project });
+  | (ChangeBase & { type: 'project_updated' | 'project_deleted'; project: Project })
+  | (ChangeBase & {
+      type: 'issue_property_set' | 'issue_property_deleted';
+      issue: Issue;
+      property: { key: string; value: JsonValue | null };
+    });
 
 export type WorldChangeType = WorldChange['type'];
 export type WorldListener = (change: WorldChange) => void;

@@ -3,6 +3,7 @@ import { connections } from './connections.ts';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const WEBHOOK_MODES = ['automatic', 'manual', 'off'] as const;
+const PROJECT_STATUSES = ['active', 'archived', 'deleted'] as const;
 
 /**
  * A test-tool project ↔ a Jira project on a connection, with its defect and webhook settings.
@@ -26,6 +27,10 @@ export const projectMappings = pgTable(
     labels: text('labels').notNull(),
     components: text('components').notNull(),
     webhookMode: text('webhook_mode', { enum: WEBHOOK_MODES }).notNull(),
+    /** The Jira project as its events last described it (`deleted`: Jira removed it). */
+    jiraProjectStatus: text('jira_project_status', { enum: PROJECT_STATUSES })
+      .notNull()
+      .default('active'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

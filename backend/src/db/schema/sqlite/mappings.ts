@@ -4,6 +4,7 @@ import { connections } from './connections.ts';
 const at = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const flag = (name: string) => integer(name, { mode: 'boolean' });
 const WEBHOOK_MODES = ['automatic', 'manual', 'off'] as const;
+const PROJECT_STATUSES = ['active', 'archived', 'deleted'] as const;
 
 /** Mirrors schema/pg/mappings.ts. */
 export const projectMappings = sqliteTable(
@@ -23,6 +24,10 @@ export const projectMappings = sqliteTable(
     labels: text('labels').notNull(),
     components: text('components').notNull(),
     webhookMode: text('webhook_mode', { enum: WEBHOOK_MODES }).notNull(),
+    /** The Jira project as its events last described it (`deleted`: Jira removed it). */
+    jiraProjectStatus: text('jira_project_status', { enum: PROJECT_STATUSES })
+      .notNull()
+      .default('active'),
     createdAt: at('created_at').notNull(),
     updatedAt: at('updated_at').notNull(),
   },

@@ -55,6 +55,8 @@ export const resultTestLinks = sqliteTable(
       .references(() => resultTests.id, { onDelete: 'cascade' }),
     connectionId: text('connection_id').notNull(),
     issueId: text('issue_id').notNull(),
+    /** Set when Jira reported the issue deleted: the link is kept and listed for the tool. */
+    orphanedAt: at('orphaned_at'),
   },
   (table) => [
     primaryKey({ columns: [table.testId, table.connectionId, table.issueId] }),

@@ -207,6 +207,7 @@ CREATE TABLE `project_mappings` (
 	`labels` text NOT NULL,
 	`components` text NOT NULL,
 	`webhook_mode` text NOT NULL,
+	`jira_project_status` text DEFAULT 'active' NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
@@ -361,6 +362,7 @@ CREATE TABLE `result_test_links` (
 	`test_id` text NOT NULL,
 	`connection_id` text NOT NULL,
 	`issue_id` text NOT NULL,
+	`orphaned_at` integer,
 	PRIMARY KEY(`test_id`, `connection_id`, `issue_id`),
 	FOREIGN KEY (`test_id`) REFERENCES `result_tests`(`id`) ON UPDATE no action ON DELETE cascade
 );
@@ -378,4 +380,130 @@ CREATE TABLE `result_tests` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);
+CREATE UNIQUE INDEX `result_tests_identity_idx` ON `result_tests` (`project_key`,`identity`);--> statement-breakpoint
+CREATE TABLE `change_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`mapping_ids` text NOT NULL,
+	`subject` text NOT NULL,
+	`data` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `change_events_created_idx` ON `change_events` (`created_at`);--> statement-breakpoint
+CREATE TABLE `event_callbacks` (
+	`mapping_id` text PRIMARY KEY NOT NULL,
+	`url` text NOT NULL,
+	`secret` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `jira_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`source` text NOT NULL,
+	`delivery_id` text NOT NULL,
+	`event_type` text NOT NULL,
+	`order_key` text NOT NULL,
+	`payload` text NOT NULL,
+	`state` text NOT NULL,
+	`attempts` integer NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`leased_until` integer,
+	`last_error` text,
+	`received_at` integer NOT NULL,
+	`processed_at` integer,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `jira_events_delivery_idx` ON `jira_events` (`connection_id`,`delivery_id`);--> statement-breakpoint
+CREATE INDEX `jira_events_due_idx` ON `jira_events` (`state`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `jira_events_order_idx` ON `jira_events` (`connection_id`,`order_key`,`state`,`id`);--> statement-breakpoint
+CREATE TABLE `jira_issue_states` (
+	`connection_id` text NOT NULL,
+	`issue_id` text NOT NULL,
+	`issue_key` text NOT NULL,
+	`project_id` text,
+	`project_key` text,
+	`summary` text,
+	`status` text,
+	`deleted_at` integer,
+	`event_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `issue_id`),
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `jira_sync_cursors` (
+	`connection_id` text PRIMARY KEY NOT NULL,
+	`last_sync_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `jira_versions` (
+	`connection_id` text NOT NULL,
+	`version_id` text NOT NULL,
+	`project_id` text NOT NULL,
+	`name` text NOT NULL,
+	`released` integer NOT NULL,
+	`archived` integer NOT NULL,
+	`release_date` text,
+	`deleted_at` integer,
+	`event_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`connection_id`, `version_id`),
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `jira_versions_project_idx` ON `jira_versions` (`connection_id`,`project_id`);--> statement-breakpoint
+CREATE TABLE `jira_webhooks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`mapping_id` text,
+	`kind` text NOT NULL,
+	`jira_webhook_ids` text NOT NULL,
+	`url` text NOT NULL,
+	`jql` text NOT NULL,
+	`expires_at` integer,
+	`refreshed_at` integer,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `job_leases` (
+	`name` text PRIMARY KEY NOT NULL,
+	`owner` text NOT NULL,
+	`leased_until` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `webhook_checks` (
+	`id` text PRIMARY KEY NOT NULL,
+	`mapping_id` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`nonce` text NOT NULL,
+	`issue_key` text NOT NULL,
+	`sent_at` integer NOT NULL,
+	`received_at` integer,
+	`source` text,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_checks_nonce_unique` ON `webhook_checks` (`nonce`);--> statement-breakpoint
+CREATE TABLE `webhook_endpoints` (
+	`id` text PRIMARY KEY NOT NULL,
+	`mapping_id` text NOT NULL,
+	`connection_id` text NOT NULL,
+	`secret` text NOT NULL,
+	`token_hash` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`mapping_id`) REFERENCES `project_mappings`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `webhook_endpoints_mapping_id_unique` ON `webhook_endpoints` (`mapping_id`);

@@ -188,6 +188,7 @@ CREATE TABLE "project_mappings" (
 	"labels" text NOT NULL,
 	"components" text NOT NULL,
 	"webhook_mode" text NOT NULL,
+	"jira_project_status" text DEFAULT 'active' NOT NULL,
 	"created_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "project_mappings_tool_project_key_unique" UNIQUE("tool_project_key")
@@ -320,6 +321,7 @@ CREATE TABLE "result_test_links" (
 	"test_id" text NOT NULL,
 	"connection_id" text NOT NULL,
 	"issue_id" text NOT NULL,
+	"orphaned_at" timestamp with time zone,
 	CONSTRAINT "result_test_links_test_id_connection_id_issue_id_pk" PRIMARY KEY("test_id","connection_id","issue_id")
 );
 --> statement-breakpoint
@@ -335,6 +337,117 @@ CREATE TABLE "result_tests" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "change_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"mapping_ids" text NOT NULL,
+	"subject" text NOT NULL,
+	"data" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "event_callbacks" (
+	"mapping_id" text PRIMARY KEY NOT NULL,
+	"url" text NOT NULL,
+	"secret" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "jira_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"source" text NOT NULL,
+	"delivery_id" text NOT NULL,
+	"event_type" text NOT NULL,
+	"order_key" text NOT NULL,
+	"payload" text NOT NULL,
+	"state" text NOT NULL,
+	"attempts" integer NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"leased_until" timestamp with time zone,
+	"last_error" text,
+	"received_at" timestamp with time zone NOT NULL,
+	"processed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "jira_issue_states" (
+	"connection_id" text NOT NULL,
+	"issue_id" text NOT NULL,
+	"issue_key" text NOT NULL,
+	"project_id" text,
+	"project_key" text,
+	"summary" text,
+	"status" text,
+	"deleted_at" timestamp with time zone,
+	"event_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "jira_issue_states_connection_id_issue_id_pk" PRIMARY KEY("connection_id","issue_id")
+);
+--> statement-breakpoint
+CREATE TABLE "jira_sync_cursors" (
+	"connection_id" text PRIMARY KEY NOT NULL,
+	"last_sync_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "jira_versions" (
+	"connection_id" text NOT NULL,
+	"version_id" text NOT NULL,
+	"project_id" text NOT NULL,
+	"name" text NOT NULL,
+	"released" boolean NOT NULL,
+	"archived" boolean NOT NULL,
+	"release_date" text,
+	"deleted_at" timestamp with time zone,
+	"event_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "jira_versions_connection_id_version_id_pk" PRIMARY KEY("connection_id","version_id")
+);
+--> statement-breakpoint
+CREATE TABLE "jira_webhooks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"mapping_id" text,
+	"kind" text NOT NULL,
+	"jira_webhook_ids" text NOT NULL,
+	"url" text NOT NULL,
+	"jql" text NOT NULL,
+	"expires_at" timestamp with time zone,
+	"refreshed_at" timestamp with time zone,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "job_leases" (
+	"name" text PRIMARY KEY NOT NULL,
+	"owner" text NOT NULL,
+	"leased_until" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_checks" (
+	"id" text PRIMARY KEY NOT NULL,
+	"mapping_id" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"nonce" text NOT NULL,
+	"issue_key" text NOT NULL,
+	"sent_at" timestamp with time zone NOT NULL,
+	"received_at" timestamp with time zone,
+	"source" text,
+	CONSTRAINT "webhook_checks_nonce_unique" UNIQUE("nonce")
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_endpoints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"mapping_id" text NOT NULL,
+	"connection_id" text NOT NULL,
+	"secret" text NOT NULL,
+	"token_hash" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "webhook_endpoints_mapping_id_unique" UNIQUE("mapping_id")
+);
+--> statement-breakpoint
 ALTER TABLE "connection_events" ADD CONSTRAINT "connection_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "grants" ADD CONSTRAINT "grants_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "defect_executions" ADD CONSTRAINT "defect_executions_defect_id_defects_id_fk" FOREIGN KEY ("defect_id") REFERENCES "public"."defects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -348,6 +461,16 @@ ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_test_links" ADD CONSTRAINT "result_test_links_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "event_callbacks" ADD CONSTRAINT "event_callbacks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_events" ADD CONSTRAINT "jira_events_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_issue_states" ADD CONSTRAINT "jira_issue_states_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_sync_cursors" ADD CONSTRAINT "jira_sync_cursors_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_versions" ADD CONSTRAINT "jira_versions_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "jira_webhooks" ADD CONSTRAINT "jira_webhooks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_checks" ADD CONSTRAINT "webhook_checks_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_mapping_id_project_mappings_id_fk" FOREIGN KEY ("mapping_id") REFERENCES "public"."project_mappings"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "admin_sessions_expires_idx" ON "admin_sessions" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "api_keys_role_idx" ON "api_keys" USING btree ("role");--> statement-breakpoint
 CREATE INDEX "connection_events_connection_at_idx" ON "connection_events" USING btree ("connection_id","at","id");--> statement-breakpoint
@@ -378,4 +501,9 @@ CREATE INDEX "result_runs_project_idx" ON "result_runs" USING btree ("project_ke
 CREATE INDEX "result_runs_at_idx" ON "result_runs" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "result_staged_cases_created_idx" ON "result_staged_cases" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "result_test_links_issue_idx" ON "result_test_links" USING btree ("connection_id","issue_id","test_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");
+CREATE UNIQUE INDEX "result_tests_identity_idx" ON "result_tests" USING btree ("project_key","identity");--> statement-breakpoint
+CREATE INDEX "change_events_created_idx" ON "change_events" USING btree ("created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "jira_events_delivery_idx" ON "jira_events" USING btree ("connection_id","delivery_id");--> statement-breakpoint
+CREATE INDEX "jira_events_due_idx" ON "jira_events" USING btree ("state","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "jira_events_order_idx" ON "jira_events" USING btree ("connection_id","order_key","state","id");--> statement-breakpoint
+CREATE INDEX "jira_versions_project_idx" ON "jira_versions" USING btree ("connection_id","project_id");
