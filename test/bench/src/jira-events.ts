@@ -116,6 +116,13 @@ async function prepareEndpoint(backend: Server, sim: Server) {
   };
 }
 
+/** For profile.ts (BENCH_LOAD=jira-events): the endpoint on `backend` and the wrk script. */
+export async function jiraEventsLoad(dir: string, backend: Server, sim: Server) {
+  const endpoint = await prepareEndpoint(backend, sim);
+  const target: Target = { name: 'profile', server: backend, ...endpoint };
+  return { url: `${backend.url}${endpoint.path}`, script: writeScript(dir, 'profile', target, 0) };
+}
+
 /** Each request: one of the signed bodies in turn, a delivery id never used before (a new event). */
 function writeScript(dir: string, name: string, target: Target, offset: number): string {
   const file = join(dir, `${name}.lua`);

@@ -5,6 +5,7 @@ import { type BenchContext, createContext } from './context.ts';
 import { writeBuildsScript } from './devops/lua.ts';
 import { BENCH_ADMIN_KEY, backendArgs, prepareDevopsSite, startSimServer } from './devops/setup.ts';
 import { cpuMillis, runWrk, type Server, startServer } from './harness.ts';
+import { jiraEventsLoad } from './jira-events.ts';
 import { mediatedSearchLoad } from './jql.ts';
 
 /**
@@ -12,7 +13,8 @@ import { mediatedSearchLoad } from './jql.ts';
  * `tsx src/profile.ts <profile dir>` writes a V8 .cpuprofile there when the backend exits, and
  * prints wrk's figures with the server's CPU time per request. BENCH_TARGET=bare measures the
  * bare Hono baseline instead; BENCH_PROFILE_FLAGS='' runs without the profiler. BENCH_LOAD=jql
- * profiles the tool API's JQL search through Testbridge to the simulator instead (20 connections).
+ * profiles the tool API's JQL search through Testbridge to the simulator instead (20 connections),
+ * BENCH_LOAD=jira-events signed webhook deliveries.
  */
 async function main(): Promise<void> {
   const ctx = createContext(process.env);
@@ -56,8 +58,11 @@ async function profileAgainst(
     },
   );
   try {
-    if (process.env.BENCH_LOAD === 'jql') {
-      const load = await mediatedSearchLoad(dir, backend, sim);
+    if (process.env.BENCH_LOAD === 'jql' || process.env.BENCH_LOAD === 'jira-events') {
+      const load =
+        process.env.BENCH_LOAD === 'jql'
+          ? await mediatedSearchLoad(dir, backend, sim)
+          : await jiraEventsLoad(dir, backend, sim);
       runWrk(load.url, { seconds: 2, connections: 20, script: load.script }); // warm-up
       const cpuBefore = cpuMillis(backend.pid);
       const result = runWrk(load.url, {
