@@ -1,5 +1,5 @@
 import { Problem } from '@testbridge/shared';
-import { AuthorizationLink } from '@testbridge/shared/api/oauth';
+import { AuthorizationLink, OAuthConnectionCreated } from '@testbridge/shared/api/oauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
@@ -139,5 +139,59 @@ describe.each(STORE_KINDS)('an end user authorizing through a Testbridge link (%
     expect(unknown.status).toBe(404);
     expect(await unknown.text()).toContain('new authorization link');
     expect((await browser.get('/authorize/not-a-token')).status).toBe(404);
+  });
+
+  it('makes the links of a revoked key dead (410)', async () => {
+    const created = await t.app.request('/api/v1/api-keys', {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({ name: 'short-lived tool', role: 'tool' }),
+    });
+    const { id, key } = (await created.json()) as { id: string; key: string };
+    const res = await askForLink({ authorization: `Bearer ${key}`, 'x-testbridge-user': 'eve' });
+    const path = new URL(AuthorizationLink.parse(await res.json()).url).pathname;
+    const browser = createBrowser(t);
+    const token = csrfOf(await (await browser.get(path)).text());
+    await t.app.request(`/api/v1/api-keys/${id}`, { method: 'DELETE', headers: t.asAdmin() });
+    expect((await browser.get(path)).status).toBe(410);
+    const refused = await browser.post(path, { _csrf: token });
+    expect(refused.status).toBe(410);
+    expect(await refused.text()).toContain('no longer has access');
+  });
+
+  it('gives the link back when Jira refuses to start the flow, so the user can try again', async () => {
+    const created = await t.app.request('/api/v1/connections/oauth', {
+      method: 'POST',
+      headers: t.asAdmin(json),
+      body: JSON.stringify({
+        name: `OAuth 1.0a links ${store}`,
+        jiraUrl: `${t.sim.baseUrl}/dc/jira`,
+        auth: { type: 'oauth1', consumerKey: `tb-links-${store}` },
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const { connection, applicationLink } = OAuthConnectionCreated.parse(await created.json());
+    const res = await askForLink(tool('tool-user-frank'), connection.id);
+    const path = new URL(AuthorizationLink.parse(await res.json()).url).pathname;
+    const browser = createBrowser(t);
+    const page = await browser.get(path);
+    expect(page.headers.get('content-security-policy')).toContain(
+      `form-action 'self' ${t.sim.baseUrl}`,
+    );
+    const token = csrfOf(await page.text());
+    // The application link is not in Jira yet: Jira refuses the request token.
+    const refused = await browser.post(path, { _csrf: token });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.headers.get('content-type')).toContain('text/html');
+    expect(await refused.text()).toContain('The link is still unused');
+
+    t.sim.registerOAuth1Consumer({
+      consumerKey: `tb-links-${store}`,
+      name: 'Testbridge',
+      publicKeyPem: applicationLink?.publicKey ?? '',
+    });
+    const retried = await browser.post(path, { _csrf: token });
+    expect(retried.status, lastError(t)).toBe(303);
+    expect(retried.headers.get('location')).toContain('/dc/jira/plugins/servlet/oauth/authorize');
   });
 });

@@ -11,6 +11,7 @@ import {
   USER_LINK_TTL_MS,
   useAuthorizationLink,
 } from '../oauth/user-links.ts';
+import { formFailureOf } from './form.ts';
 import { pageHeaders } from './guard.ts';
 import { Page } from './layout.tsx';
 import { isSameToken } from './session.ts';
@@ -30,7 +31,7 @@ const DEPLOYMENT: Record<string, string> = {
   oauth1: 'Jira Data Center',
 };
 
-type Dead = Exclude<LinkView['kind'], 'valid'> | 'key_revoked';
+type Dead = Exclude<LinkView['kind'], 'valid'>;
 
 const DEAD_TEXT: Record<Dead, { title: string; text: string; status: 404 | 410 }> = {
   unknown: {
@@ -176,7 +177,25 @@ export function authorizePageRoutes(deps: Deps) {
         403,
       );
     }
-    const use = await useAuthorizationLink(deps, token);
+    let use: Awaited<ReturnType<typeof useAuthorizationLink>>;
+    try {
+      use = await useAuthorizationLink(deps, token);
+    } catch (error) {
+      // Jira refused or did not answer (OAuth 1.0a's request token): the link was given back.
+      const failure = formFailureOf(error);
+      return c.html(
+        <Page title="Not started">
+          <p data-testid="link-problem">
+            Testbridge could not start the authorization: {failure.message}
+          </p>
+          <p>
+            The link is still unused. Try again in a moment from the link; if it keeps failing, tell
+            whoever runs Testbridge.
+          </p>
+        </Page>,
+        failure.status,
+      );
+    }
     if (use.kind !== 'started')
       return c.html(<DeadLinkPage kind={use.kind} />, DEAD_TEXT[use.kind].status);
     const { flow, browserBinding } = use.started;

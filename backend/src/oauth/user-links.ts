@@ -60,6 +60,7 @@ export type LinkView =
   | { kind: 'unknown' }
   | { kind: 'used' }
   | { kind: 'expired' }
+  | { kind: 'key_revoked' }
   | {
       kind: 'valid';
       user: string;
@@ -76,6 +77,7 @@ export async function describeAuthorizationLink(deps: OAuthDeps, token: string):
   if (!link) return { kind: 'unknown' };
   if (link.usedAt) return { kind: 'used' };
   if (link.expiresAt.getTime() <= deps.clock.now().getTime()) return { kind: 'expired' };
+  if (!(await findActiveCaller(deps, link.keyId))) return { kind: 'key_revoked' };
   const connection = await findOAuthConnection(deps, link.connectionId);
   const consentOrigin =
     connection.authType === 'cloud_oauth2'
@@ -97,7 +99,7 @@ export async function describeAuthorizationLink(deps: OAuthDeps, token: string):
 
 export type LinkUse =
   | { kind: 'started'; started: StartedFlow }
-  | { kind: 'unknown' | 'used' | 'expired' | 'key_revoked' };
+  | { kind: Exclude<LinkView['kind'], 'valid'> };
 
 /**
  * Uses a link: claims it (once; concurrent uses race on one conditional update), then starts the
