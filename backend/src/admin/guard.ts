@@ -20,8 +20,9 @@ const COOKIE_PATH = '/admin';
 /**
  * Headers of every HTML page: a CSP that allows scripts and styles from this origin only (no
  * inline script anywhere), no framing, no referrer (flow URLs carry ids), no caching.
+ * `formActions`: further origins a form may post (or be redirected) to.
  */
-export function pageHeaders(): MiddlewareHandler {
+export function pageHeaders(formActions: readonly string[] = []): MiddlewareHandler {
   const headers = secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'none'"],
@@ -29,7 +30,9 @@ export function pageHeaders(): MiddlewareHandler {
       styleSrc: ["'self'"],
       imgSrc: ["'self'"],
       connectSrc: ["'self'"],
-      formAction: ["'self'"],
+      // A form whose answer redirects elsewhere (the end user's authorize page → Jira's consent)
+      // needs that origin here too: browsers apply form-action to the redirect.
+      formAction: ["'self'", ...formActions],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
     },

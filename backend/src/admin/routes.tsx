@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Deps } from '../deps.ts';
 import { apiKeyPageRoutes } from './api-keys/routes.tsx';
 import { ADMIN_CSS, ADMIN_JS } from './assets.ts';
+import { authorizePageRoutes } from './authorize.tsx';
 import { connectionPageRoutes } from './connections/routes.tsx';
 import { devopsPageRoutes } from './devops/routes.tsx';
 import { type AdminEnv, pageHeaders, requireSession } from './guard.ts';
@@ -30,6 +31,8 @@ export function adminRoutes(deps: Deps) {
   });
 
   router.route('/admin', signInRoutes(deps));
+  // An end user's own authorization (per-user OAuth): public, the link's token is the credential.
+  router.route('/authorize', authorizePageRoutes(deps));
   router.get('/admin', requireSession(deps), (c) => c.redirect('/admin/connections', 303));
   router.route('/admin/connections', connectionPageRoutes(deps));
   router.route('/admin/mappings', mappingPageRoutes(deps));

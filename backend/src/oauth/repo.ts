@@ -1,16 +1,48 @@
-import { and, asc, eq, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db, Store, Tables } from '../db/store.ts';
 
 export type FlowRow = Tables['oauthFlows']['$inferSelect'];
 export type OAuthConnectionRow = Tables['connections']['$inferSelect'];
 export type OAuthGrantRow = Tables['grants']['$inferSelect'];
+export type UserLinkRow = Tables['oauthUserLinks']['$inferSelect'];
 
 /** Consent flows, and the connection and grant rows the OAuth feature writes. */
 export function createOAuthRepo(store: Pick<Store, 'tables' | 'dialect' | 'query'>) {
   const f = store.tables.oauthFlows;
   const c = store.tables.connections;
   const g = store.tables.grants;
+  const l = store.tables.oauthUserLinks;
   return {
+    async insertUserLink(db: Db, row: UserLinkRow): Promise<void> {
+      await db.insert(l).values(row);
+    },
+    async findUserLink(db: Db, tokenHash: string): Promise<UserLinkRow | undefined> {
+      return (await db.select().from(l).where(eq(l.tokenHash, tokenHash)).limit(1))[0];
+    },
+    /** Marks an unused, unexpired link used; false when it was used (or expired) meanwhile. */
+    async claimUserLink(db: Db, tokenHash: string, now: Date): Promise<boolean> {
+      const rows = await db
+        .update(l)
+        .set({ usedAt: now })
+        .where(and(eq(l.tokenHash, tokenHash), isNull(l.usedAt), gt(l.expiresAt, now)))
+        .returning({ tokenHash: l.tokenHash });
+      return rows.length > 0;
+    },
+    /** Gives a claimed link back (the flow could not start), so the user can try again. */
+    async releaseUserLink(db: Db, tokenHash: string, usedAt: Date): Promise<void> {
+      await db
+        .update(l)
+        .set({ usedAt: null })
+        .where(and(eq(l.tokenHash, tokenHash), eq(l.usedAt, usedAt)));
+    },
+    /** Deletes links that expired before `cutoff`; resolves to how many. */
+    async purgeUserLinks(db: Db, cutoff: Date): Promise<number> {
+      const rows = await db
+        .delete(l)
+        .where(lt(l.expiresAt, cutoff))
+        .returning({ tokenHash: l.tokenHash });
+      return rows.length;
+    },
     async insertFlow(db: Db, row: FlowRow): Promise<void> {
       await db.insert(f).values(row);
     },

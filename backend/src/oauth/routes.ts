@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ConnectionIdParam } from '@testbridge/shared/api/connections';
 import {
   AuthorizationFlow,
+  AuthorizationLink,
   CompleteAuthorizationRequest,
   CreateOAuthConnectionRequest,
   FlowParams,
@@ -25,6 +26,7 @@ import { redirectUriOf } from './oauth2-client.ts';
 import { getJiraMyselfOnBehalfOf } from './on-behalf.ts';
 import { startAuthorization } from './start.ts';
 import { registerUserGrantRoutes } from './user-grant-routes.ts';
+import { createAuthorizationLink } from './user-links.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['Connections: OAuth'];
@@ -142,6 +144,49 @@ export function oauthRoutes(deps: Deps, authenticate: AuthenticateKey) {
       });
       c.header('cache-control', 'no-store');
       return c.json(flow, 201);
+    },
+  );
+
+  router.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{id}/authorization-links',
+      operationId: 'createAuthorizationLink',
+      tags,
+      security,
+      middleware: [tool] as const,
+      summary: 'A single-use link to Testbridge’s page where the X-Testbridge-User user authorizes',
+      description:
+        'Hand `url` to the user instead of Jira’s consent URL: Testbridge’s page names the Jira site and the user, and its button starts that user’s consent flow (as this API key, like `startAuthorization`) and continues to Jira. The link works once and expires after 15 minutes; ask for a new one after that.',
+      request: {
+        params: ConnectionIdParam,
+        headers: UserHeader.extend({
+          'x-testbridge-user': z.string().min(1).max(200).openapi({
+            description: 'The test-tool user who will authorize (required)',
+            example: 'jane.doe',
+          }),
+        }),
+      },
+      responses: {
+        201: jsonContent(AuthorizationLink, 'The link for the user to open'),
+        404: problemResponse('No such OAuth connection'),
+        ...problemResponses,
+      },
+    }),
+    async (c) => {
+      const user = userOf(c);
+      if (!user)
+        throw new AppError('validation_failed', 'Name the user with X-Testbridge-User', {
+          invalidFields: [{ field: 'header.x-testbridge-user', message: 'required' }],
+        });
+      const link = await createAuthorizationLink(
+        deps,
+        c.req.valid('param').id,
+        c.get('caller'),
+        user,
+      );
+      c.header('cache-control', 'no-store');
+      return c.json(link, 201);
     },
   );
 

@@ -150,6 +150,19 @@ export const AuthorizationFlow = z.object({
 });
 export type AuthorizationFlow = z.infer<typeof AuthorizationFlow>;
 
+/**
+ * `POST …/{id}/authorization-links`: a single-use, short-lived link to Testbridge's own page
+ * where the user named by `X-Testbridge-User` authorizes themselves (hand it to the user instead
+ * of Jira's consent URL).
+ */
+export const AuthorizationLink = z.object({
+  url: z.string(),
+  expiresAt: z.iso.datetime(),
+  /** The test-tool user the link authorizes. */
+  user: z.string(),
+});
+export type AuthorizationLink = z.infer<typeof AuthorizationLink>;
+
 export const CompleteAuthorizationRequest = z
   .object({
     /**

@@ -56,3 +56,27 @@ export const oauthFlows = pgTable(
     index('oauth_flows_expires_idx').on(table.expiresAt),
   ],
 );
+
+/**
+ * A test-tool user's link to Testbridge's authorize page (`/authorize/<token>`): single-use,
+ * short-lived; only the token's SHA-256 is stored. Bound to a connection, a user and the key
+ * that asked for it (whose flow the page starts).
+ */
+export const oauthUserLinks = pgTable(
+  'oauth_user_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    connectionId: text('connection_id').notNull(),
+    subject: text('subject').notNull(),
+    keyId: text('key_id').notNull(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (table) => [
+    foreignKey({ columns: [table.connectionId], foreignColumns: [connections.id] }).onDelete(
+      'cascade',
+    ),
+    index('oauth_user_links_expires_idx').on(table.expiresAt),
+  ],
+);

@@ -51,3 +51,23 @@ export const oauthFlows = sqliteTable(
     index('oauth_flows_expires_idx').on(table.expiresAt),
   ],
 );
+
+/** Mirrors schema/pg/oauth.ts. */
+export const oauthUserLinks = sqliteTable(
+  'oauth_user_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    connectionId: text('connection_id').notNull(),
+    subject: text('subject').notNull(),
+    keyId: text('key_id').notNull(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (table) => [
+    foreignKey({ columns: [table.connectionId], foreignColumns: [connections.id] }).onDelete(
+      'cascade',
+    ),
+    index('oauth_user_links_expires_idx').on(table.expiresAt),
+  ],
+);

@@ -220,6 +220,16 @@ CREATE TABLE "oauth_flows" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "oauth_user_links" (
+	"token_hash" text PRIMARY KEY NOT NULL,
+	"connection_id" text NOT NULL,
+	"subject" text NOT NULL,
+	"key_id" text NOT NULL,
+	"created_at" timestamp with time zone NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "outbox_holds" (
 	"target" text PRIMARY KEY NOT NULL,
 	"until" timestamp with time zone,
@@ -457,6 +467,7 @@ ALTER TABLE "devops_environment_rules" ADD CONSTRAINT "devops_environment_rules_
 ALTER TABLE "forge_installations" ADD CONSTRAINT "forge_installations_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "project_mappings" ADD CONSTRAINT "project_mappings_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "oauth_flows" ADD CONSTRAINT "oauth_flows_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "oauth_user_links" ADD CONSTRAINT "oauth_user_links_connection_id_connections_id_fk" FOREIGN KEY ("connection_id") REFERENCES "public"."connections"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_run_id_result_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."result_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_executions" ADD CONSTRAINT "result_executions_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "result_latest" ADD CONSTRAINT "result_latest_test_id_result_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."result_tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -486,6 +497,7 @@ CREATE INDEX "jira_syncs_subject_idx" ON "jira_syncs" USING btree ("kind","conne
 CREATE INDEX "project_mappings_connection_idx" ON "project_mappings" USING btree ("connection_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "oauth_flows_state_idx" ON "oauth_flows" USING btree ("state_hash");--> statement-breakpoint
 CREATE INDEX "oauth_flows_expires_idx" ON "oauth_flows" USING btree ("expires_at");--> statement-breakpoint
+CREATE INDEX "oauth_user_links_expires_idx" ON "oauth_user_links" USING btree ("expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outbox_items_dedupe_idx" ON "outbox_items" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "outbox_items_due_idx" ON "outbox_items" USING btree ("status","next_attempt_at","id");--> statement-breakpoint
 CREATE INDEX "outbox_items_subject_idx" ON "outbox_items" USING btree ("target","subject","created_at");--> statement-breakpoint

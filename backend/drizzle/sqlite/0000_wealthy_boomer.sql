@@ -244,6 +244,18 @@ CREATE TABLE `oauth_flows` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `oauth_flows_state_idx` ON `oauth_flows` (`state_hash`);--> statement-breakpoint
 CREATE INDEX `oauth_flows_expires_idx` ON `oauth_flows` (`expires_at`);--> statement-breakpoint
+CREATE TABLE `oauth_user_links` (
+	`token_hash` text PRIMARY KEY NOT NULL,
+	`connection_id` text NOT NULL,
+	`subject` text NOT NULL,
+	`key_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`expires_at` integer NOT NULL,
+	`used_at` integer,
+	FOREIGN KEY (`connection_id`) REFERENCES `connections`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `oauth_user_links_expires_idx` ON `oauth_user_links` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `outbox_holds` (
 	`target` text PRIMARY KEY NOT NULL,
 	`until` integer,
