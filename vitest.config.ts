@@ -10,7 +10,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['{backend,shared,test,cli}/**/*.test.ts'] },
+        test: {
+          name: 'node',
+          include: ['{backend,shared,test,cli}/**/*.test.ts', 'scripts/*.test.ts'],
+        },
       },
       {
         // UI Kit needs a stand-in Jira host before @forge/bridge loads.
