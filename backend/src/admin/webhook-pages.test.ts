@@ -95,7 +95,7 @@ describe('a mapping’s webhook in the admin UI', () => {
     expect(received).not.toContain('data-poll');
     // The health on the mapping page now names the delivery.
     const html = await (await browser.get(page)).text();
-    expect(html).toContain('Working');
+    expect(html).toContain('>Registered<');
     expect(html).toContain('Entered by hand; last delivery');
   });
 

@@ -439,6 +439,11 @@ export function mappingPageRoutes(deps: Deps) {
     );
   });
 
+  // The address bar after an issue shows …/webhook: opening it again shows the page (no secret).
+  router.get('/:id/webhook', (c) =>
+    c.redirect(`/admin/mappings/${c.req.param('id')}#webhook`, 303),
+  );
+
   router.post('/:id/webhook/revoke', async (c) => {
     const id = c.req.param('id');
     const form = await readForm(c);

@@ -24,7 +24,7 @@ export interface WebhookView {
 }
 
 const HEALTH: Record<ForgeWebhookStatus['state'], { label: string; css: string }> = {
-  registered: { label: 'Working', css: 'pass' },
+  registered: { label: 'Registered', css: 'pass' },
   failing: { label: 'Failing', css: 'fail' },
   not_registered: { label: 'Not registered', css: 'warn' },
   unknown: { label: 'Unknown', css: 'warn' },
