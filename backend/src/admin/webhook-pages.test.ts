@@ -152,6 +152,10 @@ describe('a mapping’s webhook in the admin UI', () => {
     const html = await registered.text();
     expect(html).toContain('Mode: automatic. Registered in Jira by Testbridge (admin webhook).');
     expect(bed.sim.webhooks.admin()).toHaveLength(2); // the one entered by hand, and this one
+    // Its endpoint's secret is the one registered in Jira: no rotate or forget button here.
+    expect(html).not.toContain(`action="${page}/webhook"`);
+    expect(html).not.toContain(`action="${page}/webhook/revoke"`);
+    expect(html).toContain(`action="${page}/webhook/test"`);
 
     const bob = await connectWithToken(bed.t, 'acme as bob', 'cloud_api_token', 'bob');
     const list = await (await browser.get('/admin/mappings')).text();

@@ -120,7 +120,9 @@ export function WebhookSection({
         <span class={`status ${badge.css}`}>{badge.label}</span>{' '}
         {`Webhooks of this connection: ${health.detail ?? ''}`}
       </p>
-      {mapping.webhookMode === 'manual' || endpoint ? (
+      {/* Automatic mode's endpoint carries the secret registered in Jira: rotating or forgetting
+      it here would break that webhook, so both are manual-mode actions. */}
+      {mapping.webhookMode === 'manual' ? (
         <>
           {shown ? (
             <ManualInstructions endpoint={shown} secrets={secrets ?? setup?.manual ?? undefined} />
@@ -149,7 +151,7 @@ export function WebhookSection({
           </button>
         </form>
       ) : null}
-      {endpoint ? (
+      {endpoint && mapping.webhookMode !== 'automatic' ? (
         <form method="post" action={`${base}/revoke`}>
           <CsrfInput session={session} />
           <fieldset>
