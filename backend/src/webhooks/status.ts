@@ -43,3 +43,43 @@ export async function webhookStatusOf(
     detail: `${kinds.length > 0 ? `Registered by Testbridge (${kinds.join(', ')})` : 'Entered by hand'}; ${last}.`,
   };
 }
+
+/** `project = A` or `project in (A, B)` (what automatic mode writes) → the keys. */
+const projectKeysOf = (jql: string): string[] =>
+  jql
+    .replace(/^project\s*(=|in)\s*\(?/, '')
+    .replace(/\)\s*$/, '')
+    .split(',')
+    .map((key) => key.trim());
+
+/** What Testbridge registered in Jira for a mapping in automatic mode (none: not registered). */
+export interface AutomaticRegistration {
+  kind: 'admin' | 'dynamic';
+  jiraWebhookIds: string[];
+  jql: string;
+  expiresAt: string | null;
+}
+
+/**
+ * The registration automatic mode made for a mapping: its own admin webhook, or its connection's
+ * dynamic webhook when that covers the mapped project. For the admin UI's mapping page.
+ */
+export async function automaticRegistrationOf(
+  deps: Pick<Deps, 'store'>,
+  mapping: { id: string; connectionId: string; jiraProject: { key: string } },
+): Promise<AutomaticRegistration | null> {
+  const repo = createJiraWebhookRepo(deps.store.tables);
+  const rows = await repo.listOfConnection(deps.store.db, mapping.connectionId);
+  const own =
+    rows.find((row) => row.kind === 'admin' && row.mappingId === mapping.id) ??
+    rows.find(
+      (row) => row.kind === 'dynamic' && projectKeysOf(row.jql).includes(mapping.jiraProject.key),
+    );
+  if (!own) return null;
+  return {
+    kind: own.kind,
+    jiraWebhookIds: JSON.parse(own.jiraWebhookIds) as string[],
+    jql: own.jql,
+    expiresAt: own.expiresAt?.toISOString() ?? null,
+  };
+}

@@ -1,6 +1,6 @@
 /**
  * The admin UI's settings pages in Debian's Chromium: a project mapping with the "Create defects
- * in Jira" toggle, and a DevOps site with CI credentials shown once and a build's verdict.
+ * in Jira" toggle and its manual webhook (URL, secret once, events, copy buttons), and a DevOps site with CI credentials shown once and a build's verdict.
  */
 import { readFileSync } from 'node:fs';
 import { SEEDED } from '@testbridge/jira-sim';
@@ -96,6 +96,60 @@ describe('project mappings', () => {
       await expect
         .poll(() => admin.getByTestId('coverage').textContent())
         .toContain('Uncovered: no test covers this issue');
+      await expectNoAxeViolations(admin);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'manual webhook: URL, secret (once) and events with working copy buttons; the test event waits',
+    async () => {
+      await h.chromium.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: h.backendUrl,
+      });
+      await admin.goto(`${h.backendUrl}/admin/mappings`);
+      await admin.getByRole('link', { name: 'WEBAPP' }).click();
+      expect(await admin.getByTestId('webhook-mode').textContent()).toContain('Mode: manual.');
+      await admin.getByRole('button', { name: 'Issue the webhook URL and secret' }).click();
+      await admin.getByTestId('secret-warning').waitFor();
+      const url = (await admin.locator('#copy-webhook-url').textContent()) ?? '';
+      const secret = (await admin.locator('#copy-webhook-secret').textContent()) ?? '';
+      expect(url).toMatch(new RegExp(`^${h.backendUrl}/webhooks/jira/endpoints/[^/]+$`));
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      expect(await admin.locator('#copy-webhook-events').textContent()).toContain(
+        'issue_property_set',
+      );
+      for (const [id, value] of [
+        ['copy-webhook-url', url],
+        ['copy-webhook-secret', secret],
+      ] as const) {
+        await tabTo(admin, `button[data-copy="${id}"]`);
+        await admin.keyboard.press('Enter');
+        await expect.poll(() => admin.locator(`#${id}-copied`).textContent()).toBe('Copied');
+        expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(value);
+      }
+      await admin.locator('button[data-copy="copy-webhook-events"]').click();
+      await expect
+        .poll(() => admin.evaluate(() => navigator.clipboard.readText()))
+        .toContain('jira:issue_updated\njira:issue_deleted');
+      await expectNoAxeViolations(admin);
+      await screenshot(admin, 'admin-mapping-webhook');
+      // Opened again (the address bar shows …/webhook): the URL and events, never the secret.
+      expect(admin.url()).toMatch(/\/admin\/mappings\/[^/]+\/webhook$/);
+      await admin.goto(admin.url());
+      await admin.waitForURL(/\/admin\/mappings\/[^/]+#webhook$/);
+      expect(await admin.locator('#copy-webhook-url').textContent()).toBe(url);
+      expect(await admin.locator('#copy-webhook-secret').count()).toBe(0);
+      expect(await admin.content()).not.toContain(secret);
+      // Nothing entered in Jira: the test event is sent and waits, with a way to refresh.
+      await admin.getByRole('button', { name: 'Send test event' }).click();
+      await admin.waitForURL('**/webhook/test/*');
+      expect(await admin.getByTestId('check-status').textContent()).toContain('Waiting');
+      await expectNoAxeViolations(admin);
+      await admin.getByRole('link', { name: 'Back to the mapping' }).click();
+      // The known webhooks, on the mappings list.
+      await admin.getByRole('link', { name: 'Mappings' }).click();
+      expect(await admin.getByTestId('known-webhooks').textContent()).toContain(url);
       await expectNoAxeViolations(admin);
     },
     TIMEOUT,

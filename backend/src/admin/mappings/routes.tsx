@@ -6,17 +6,33 @@ import {
   type WebhookMode,
 } from '@testbridge/shared/api/mappings';
 import type { TestRun } from '@testbridge/shared/api/results';
+import type {
+  KnownWebhook,
+  WebhookEndpointSecrets,
+  WebhookSetup,
+} from '@testbridge/shared/api/webhooks';
 import { Hono } from 'hono';
 import { listConnections } from '../../connections/service.ts';
 import type { Deps } from '../../deps.ts';
+import { AppError } from '../../http/errors.ts';
 import { createMapping, getMapping, listMappings, updateMapping } from '../../mappings/service.ts';
 import { getIssueTests } from '../../results/coverage.ts';
 import { listTestRuns } from '../../results/runs.ts';
+import { releaseAutomaticWebhook, setUpAutomaticWebhook } from '../../webhooks/automatic.ts';
+import { getWebhookTestEvent, sendWebhookTestEvent } from '../../webhooks/check.ts';
+import {
+  getWebhookEndpoint,
+  issueWebhookEndpoint,
+  listKnownWebhooks,
+  revokeWebhookEndpoint,
+} from '../../webhooks/service.ts';
+import { automaticRegistrationOf, webhookStatusOf } from '../../webhooks/status.ts';
 import { formFailureOf, parseWith, readForm } from '../form.ts';
 import { type AdminEnv, requireSession } from '../guard.ts';
 import { CsrfInput, ErrorBanner, Field, type FieldErrors, Page } from '../layout.tsx';
 import type { AdminSession } from '../session.ts';
 import { IssueCoveragePage, IssueLookup } from './issue-coverage.tsx';
+import { KnownWebhooks, WebhookCheckPage, WebhookSection, type WebhookView } from './webhook.tsx';
 
 const RECENT_RUNS = 10;
 const WEBHOOK_MODES: Record<WebhookMode, string> = {
@@ -72,6 +88,7 @@ function MappingsPage(props: {
   session: AdminSession;
   mappings: Mapping[];
   connections: Connection[];
+  webhooks: KnownWebhook[];
   errors?: FieldErrors | undefined;
   message?: string | undefined;
   form?: Record<string, string>;
@@ -111,6 +128,7 @@ function MappingsPage(props: {
       ) : (
         <p>No project is mapped yet.</p>
       )}
+      <KnownWebhooks webhooks={props.webhooks} mappings={props.mappings} />
       <h2 id="add">Map a project</h2>
       <ErrorBanner message={props.message} />
       <form method="post" action="/admin/mappings" aria-labelledby="add">
@@ -157,6 +175,7 @@ function MappingPage(props: {
   session: AdminSession;
   mapping: Mapping;
   runs: TestRun[];
+  webhook: WebhookView;
   errors?: FieldErrors | undefined;
   message?: string | undefined;
   notice?: string | undefined;
@@ -179,6 +198,7 @@ function MappingPage(props: {
         <SettingsFields mapping={mapping} errors={props.errors} />
         <button type="submit">Save</button>
       </form>
+      <WebhookSection session={props.session} mapping={mapping} view={props.webhook} />
       <h2>Results</h2>
       <IssueLookup mapping={mapping} />
       {latest ? (
@@ -237,11 +257,70 @@ export function mappingPageRoutes(deps: Deps) {
       session={session}
       mappings={await listMappings(deps)}
       connections={await listConnections(deps)}
+      webhooks={await listKnownWebhooks(deps)}
       {...extra}
     />
   );
 
   router.get('/', async (c) => c.html(await listPage(c.get('session'))));
+
+  /** The webhook section's state: endpoint (never its secret), Jira registration, health. */
+  const webhookViewOf = async (
+    mapping: Mapping,
+    shown: { secrets?: WebhookEndpointSecrets; setup?: WebhookSetup },
+  ): Promise<WebhookView> => {
+    let endpoint: WebhookView['endpoint'] = null;
+    try {
+      endpoint = await getWebhookEndpoint(deps, mapping.id);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    }
+    return {
+      endpoint,
+      secrets: shown.secrets,
+      setup: shown.setup,
+      registration: await automaticRegistrationOf(deps, mapping),
+      health: await webhookStatusOf(deps, mapping.connectionId),
+    };
+  };
+
+  const mappingPage = async (
+    session: AdminSession,
+    id: string,
+    extra: {
+      errors?: FieldErrors;
+      message?: string;
+      notice?: string;
+      secrets?: WebhookEndpointSecrets;
+      setup?: WebhookSetup;
+    } = {},
+  ) => {
+    const { secrets, setup, ...rest } = extra;
+    const mapping = await getMapping(deps, id);
+    const runs = await listTestRuns(
+      deps,
+      { kind: 'api_key', keyId: session.caller.keyId },
+      { projectKey: mapping.toolProject.key, limit: RECENT_RUNS },
+    );
+    return (
+      <MappingPage
+        session={session}
+        mapping={mapping}
+        runs={runs.items}
+        webhook={
+          await webhookViewOf(mapping, {
+            ...(secrets ? { secrets } : {}),
+            ...(setup ? { setup } : {}),
+          })
+        }
+        {...rest}
+      />
+    );
+  };
+
+  /** What saving in automatic mode did in Jira, as the JSON route's `webhookSetup`. */
+  const setUpIfAutomatic = async (mapping: Mapping) =>
+    mapping.webhookMode === 'automatic' ? await setUpAutomaticWebhook(deps, mapping.id) : undefined;
 
   router.post('/', async (c) => {
     const form = await readForm(c);
@@ -256,6 +335,14 @@ export function mappingPageRoutes(deps: Deps) {
           ...settingsOf(form),
         }),
       );
+      const setup = await setUpIfAutomatic(created);
+      // A fallback to manual carries the secret, shown once: rendered here, never redirected.
+      if (setup) {
+        return c.html(
+          await mappingPage(c.get('session'), created.id, { notice: 'Mapped.', setup }),
+          201,
+        );
+      }
       return c.redirect(`/admin/mappings/${created.id}`, 303);
     } catch (error) {
       const failure = formFailureOf(error);
@@ -270,21 +357,15 @@ export function mappingPageRoutes(deps: Deps) {
     }
   });
 
-  const mappingPage = async (
-    session: AdminSession,
-    id: string,
-    extra: { errors?: FieldErrors; message?: string; notice?: string } = {},
-  ) => {
-    const mapping = await getMapping(deps, id);
-    const runs = await listTestRuns(
-      deps,
-      { kind: 'api_key', keyId: session.caller.keyId },
-      { projectKey: mapping.toolProject.key, limit: RECENT_RUNS },
-    );
-    return <MappingPage session={session} mapping={mapping} runs={runs.items} {...extra} />;
-  };
-
-  router.get('/:id', async (c) => c.html(await mappingPage(c.get('session'), c.req.param('id'))));
+  router.get('/:id', async (c) =>
+    c.html(
+      await mappingPage(
+        c.get('session'),
+        c.req.param('id'),
+        c.req.query('forgotten') ? { notice: 'The webhook endpoint was forgotten.' } : {},
+      ),
+    ),
+  );
 
   router.get('/:id/issue', async (c) => {
     const session = c.get('session');
@@ -318,7 +399,8 @@ export function mappingPageRoutes(deps: Deps) {
     const id = c.req.param('id');
     const form = await readForm(c);
     try {
-      await updateMapping(
+      const before = await getMapping(deps, id);
+      const after = await updateMapping(
         deps,
         id,
         parseWith(UpdateMappingRequest, {
@@ -326,7 +408,13 @@ export function mappingPageRoutes(deps: Deps) {
           defectIssueType: form.defectIssueType ?? null,
         }),
       );
-      return c.html(await mappingPage(c.get('session'), id, { notice: 'Saved.' }));
+      if (before.webhookMode === 'automatic' && after.webhookMode !== 'automatic') {
+        await releaseAutomaticWebhook(deps, before);
+      }
+      const setup = await setUpIfAutomatic(after);
+      return c.html(
+        await mappingPage(c.get('session'), id, { notice: 'Saved.', ...(setup ? { setup } : {}) }),
+      );
     } catch (error) {
       const failure = formFailureOf(error);
       return c.html(
@@ -337,6 +425,79 @@ export function mappingPageRoutes(deps: Deps) {
         failure.status,
       );
     }
+  });
+
+  // Manual mode: issue (or rotate) the endpoint. The one answer that shows the secret: no redirect.
+  router.post('/:id/webhook', async (c) => {
+    const id = c.req.param('id');
+    const secrets = await issueWebhookEndpoint(deps, id);
+    return c.html(
+      await mappingPage(c.get('session'), id, {
+        notice: 'Webhook endpoint issued: enter it in Jira now.',
+        secrets,
+      }),
+    );
+  });
+
+  // The address bar after an issue shows …/webhook: opening it again shows the page (no secret).
+  router.get('/:id/webhook', (c) =>
+    c.redirect(`/admin/mappings/${c.req.param('id')}#webhook`, 303),
+  );
+
+  router.post('/:id/webhook/revoke', async (c) => {
+    const id = c.req.param('id');
+    const form = await readForm(c);
+    if (form.confirm !== 'yes') {
+      return c.html(
+        await mappingPage(c.get('session'), id, {
+          message: 'Tick the box to confirm; the webhook was not forgotten.',
+        }),
+        400,
+      );
+    }
+    try {
+      await revokeWebhookEndpoint(deps, id);
+    } catch (error) {
+      const failure = formFailureOf(error);
+      return c.html(
+        await mappingPage(c.get('session'), id, { message: failure.message }),
+        failure.status,
+      );
+    }
+    return c.redirect(`/admin/mappings/${id}?forgotten=1`, 303);
+  });
+
+  router.post('/:id/webhook/test', async (c) => {
+    const id = c.req.param('id');
+    try {
+      const check = await sendWebhookTestEvent(deps, id);
+      return c.redirect(`/admin/mappings/${id}/webhook/test/${check.id}`, 303);
+    } catch (error) {
+      const failure = formFailureOf(error);
+      return c.html(
+        await mappingPage(c.get('session'), id, {
+          message: `The test event could not be sent: ${failure.message}`,
+        }),
+        failure.status,
+      );
+    }
+  });
+
+  router.get('/:id/webhook/test/:checkId', async (c) => {
+    const { id, checkId } = c.req.param();
+    const mapping = await getMapping(deps, id);
+    const check = await getWebhookTestEvent(deps, id, checkId);
+    return c.html(<WebhookCheckPage session={c.get('session')} mapping={mapping} check={check} />);
+  });
+
+  // For the page's script: reload once Jira's event came back.
+  router.get('/:id/webhook/test/:checkId/status', async (c) => {
+    const { id, checkId } = c.req.param();
+    const check = await getWebhookTestEvent(deps, id, checkId);
+    return c.json({
+      status: check.status,
+      next: check.status === 'received' ? `/admin/mappings/${id}/webhook/test/${checkId}` : null,
+    });
   });
 
   return router;
