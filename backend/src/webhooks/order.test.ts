@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../testing/index.ts';
-import { drainJiraEvents, MAX_EVENT_ATTEMPTS } from './process.ts';
+import { drainJiraEvents, MAX_EVENT_ATTEMPTS, processJiraEvents } from './process.ts';
 import type { JiraEventRow } from './repo.ts';
 import { createEventsTestbed, type EventsTestbed, hubSignature } from './testing.ts';
 
@@ -76,6 +76,25 @@ describe.each(STORE_KINDS)('processing stored events on %s', (kind) => {
       ['done', 1],
     ]);
     expect(seen).toHaveLength(1);
+  });
+
+  it('opens no write transaction when nothing is due (the idle poll leaves the writer to ingestion)', async () => {
+    await drainJiraEvents(bed.t.deps);
+    const store = bed.t.deps.store;
+    let writes = 0;
+    const counted = {
+      ...store,
+      transaction: ((work) => {
+        writes++;
+        return store.transaction(work);
+      }) as typeof store.transaction,
+    };
+    const report = await processJiraEvents({ ...bed.t.deps, store: counted });
+    expect(report).toEqual({ done: 0, retried: 0, dead: 0 });
+    expect(writes).toBe(0);
+    await send(event('503', 'due again', 10));
+    expect((await processJiraEvents({ ...bed.t.deps, store: counted })).done).toBe(1);
+    expect(writes).toBeGreaterThan(0);
   });
 
   it('an older event never overwrites a newer state', async () => {

@@ -37,6 +37,9 @@ export async function processJiraEvents(
   const report: ProcessReport = { done: 0, retried: 0, dead: 0 };
   const now = deps.clock.now();
   const due = await repo.findDue(deps.store.db, now, options.limit ?? 100);
+  // Nothing due (the idle poll, four times a second): no write transaction, so an idle processor
+  // never takes the store's writer from ingestion's group commits.
+  if (due.length === 0) return report;
   // One transaction leases the pass, one settles its successes (a crash in between applies
   // them again: every effect is idempotent or at least once).
   const leased = await deps.store.transaction((tx) =>
