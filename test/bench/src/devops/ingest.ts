@@ -127,8 +127,21 @@ export async function benchDevopsIngest(
     };
 
     let offset = 0;
+    const sims = new Set([sim, promptSim]);
     const measure = async (target: Target, items: number, seconds: number): Promise<Measured> => {
       await settle(servers);
+      // The other backends are paused (SIGSTOP) while one is measured: every backend is pinned
+      // to the same CPU, and an idle one's polls and checkpoints would run on the measured one's
+      // time. The simulators stay up (the measured backend may be talking to one).
+      const paused = servers.filter((s) => s !== target.server && !sims.has(s));
+      for (const other of paused) if (other.pid) process.kill(other.pid, 'SIGSTOP');
+      try {
+        return runOnce(target, items, seconds);
+      } finally {
+        for (const other of paused) if (other.pid) process.kill(other.pid, 'SIGCONT');
+      }
+    };
+    const runOnce = (target: Target, items: number, seconds: number): Measured => {
       offset += 50_000_000;
       const script = writeBuildsScript(dir, {
         name: `${target.name.replace(/\W+/g, '-')}-${items}`,
@@ -180,7 +193,7 @@ export async function benchDevopsIngest(
       `| server | req/s${events ? ' | events/s' : ''} | server CPU µs/request | p50 ms | p99 ms | errors | runs (req/s) |\n|---|---:|${events ? '---:|' : ''}---:|---:|---:|---:|---|`;
     const cpuNote =
       'Server CPU is the CPU time of the server process (all its threads, from `/proc`) per answered request: unlike req/s it does not move when wrk, which shares the machine with other work, fails to keep the server busy.';
-    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. For the first rows the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below). The two "Jira answering" rows post to a second backend pair wired to a second simulator that answers at once: with the verdict wait off (\`DEVOPS_VERDICT_WAIT_MS=0\`: the forwarder delivers behind the 202) and on (\`2000\`, the default: after the commit the items are sent at once, batched per event-loop turn, and the 202 carries Jira's verdict); their server CPU includes the delivery to Jira, and the simulator shares the CPUs. Before every run (warm-ups included) the bench waits until all servers have settled (under 30% of one CPU together), so no run pays for the delivery of an earlier run's backlog.`;
+    const setting = `wrk, 1 thread, ${CONNECTIONS} connections, ${ctx.seconds} s per run after a 2 s warm-up, ${ctx.rounds} round(s) (medians shown). Every build has a new build number, so each is a new durable row. For the first rows the simulator answers the forwarder 503 with \`Retry-After: 3600\`, so delivery does not compete for the two CPUs (it is measured below). The two "Jira answering" rows post to a second backend pair wired to a second simulator that answers at once: with the verdict wait off (\`DEVOPS_VERDICT_WAIT_MS=0\`: the forwarder delivers behind the 202) and on (\`2000\`, the default: after the commit the items are sent at once, batched per event-loop turn, and the 202 carries Jira's verdict); their server CPU includes the delivery to Jira, and the simulator shares the CPUs. Before every run (warm-ups included) the bench waits until all servers have settled (under 30% of one CPU together), so no run pays for the delivery of an earlier run's backlog, and during a run every other backend is paused (SIGSTOP; all backends are pinned to the same CPU), so its polls and checkpoints do not run on the measured one's time.`;
     const sections: Section[] = [];
     if (parts.single) {
       sections.push({
