@@ -39,7 +39,7 @@ const preparedOf = new WeakMap<Db, ReturnType<typeof prepare>>();
  */
 function prepare(db: Db, tables: Tables) {
   const { resultTestLinks: links, resultTests: tests, resultLatest: latest } = tables;
-  const { resultExecutions: executions, resultRuns: runs, resultIssueKeys: keys } = tables;
+  const { resultExecutions: executions, resultRuns: runs } = tables;
   const view = executionViewOf(tables);
   const onIssue = and(
     eq(links.connectionId, sql.placeholder('connectionId')),
@@ -67,18 +67,6 @@ function prepare(db: Db, tables: Tables) {
       .prepare(name);
   };
   return {
-    latestKey: db
-      .select({ key: keys.issueKey })
-      .from(keys)
-      .where(
-        and(
-          eq(keys.connectionId, sql.placeholder('connectionId')),
-          eq(keys.issueId, sql.placeholder('issueId')),
-        ),
-      )
-      .orderBy(desc(keys.updatedAt), desc(keys.issueKey))
-      .limit(1)
-      .prepare('coverage_latest_key'),
     // Each linked test with every latest row it has (none when it never ran).
     covering: db
       .select({
@@ -115,9 +103,6 @@ export type ScopeFilter =
 /** The coverage reads: a few indexed lookups, no scan (see README: tables and indexes). */
 export function createCoverageRepo(tables: Tables) {
   const tests = tables.resultTests;
-  const executions = tables.resultExecutions;
-  const runs = tables.resultRuns;
-  const executionView = executionViewOf(tables);
   const prepared = (db: Db) => {
     let statements = preparedOf.get(db);
     if (!statements) {
@@ -127,11 +112,6 @@ export function createCoverageRepo(tables: Tables) {
     return statements;
   };
   return {
-    /** The issue's newest known key, or null. */
-    async findLatestKey(db: Db, connectionId: string, issueId: string): Promise<string | null> {
-      const rows = await prepared(db).latestKey.execute({ connectionId, issueId });
-      return rows[0]?.key ?? null;
-    },
     /**
      * The tests linked to an issue, each with all its latest rows (one row per scope it has run
      * in, or one row of nulls when it never ran).
@@ -167,19 +147,6 @@ export function createCoverageRepo(tables: Tables) {
         })
         .from(tests)
         .where(inArray(tests.id, [...ids]));
-    },
-    /** The last `limit` executions of one test in the scope, newest first. */
-    async findHistory(db: Db, testId: string, scope: ScopeFilter, limit: number) {
-      const conditions: SQL[] = [eq(executions.testId, testId)];
-      if (scope.kind === 'environment') conditions.push(eq(executions.environment, scope.value));
-      if (scope.kind === 'fixVersion') conditions.push(eq(executions.fixVersion, scope.value));
-      return db
-        .select(executionView)
-        .from(executions)
-        .innerJoin(runs, eq(runs.id, executions.runId))
-        .where(and(...conditions))
-        .orderBy(desc(executions.at), desc(executions.id))
-        .limit(limit);
     },
   };
 }

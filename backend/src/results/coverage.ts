@@ -56,14 +56,13 @@ type LatestRow = ExecutionViewRow & {
 /** The issue's id and best known key: from stored links and keys, else one Jira lookup. */
 async function resolveIssue(deps: CoverageDeps, connectionId: string, idOrKey: string) {
   const links = createLinksRepo(deps.store.tables);
-  const coverage = createCoverageRepo(deps.store.tables);
   const db = deps.store.db;
   if (ISSUE_ID.test(idOrKey)) {
-    return { id: idOrKey, key: await coverage.findLatestKey(db, connectionId, idOrKey) };
+    return { id: idOrKey, key: await links.findLatestKey(db, connectionId, idOrKey) };
   }
   const key = idOrKey.toUpperCase();
   const known = (await links.findIssueIds(db, connectionId, [key])).get(key);
-  if (known) return { id: known, key: await coverage.findLatestKey(db, connectionId, known) };
+  if (known) return { id: known, key: await links.findLatestKey(db, connectionId, known) };
   const target = await jiraTargetFor(deps, connectionId, undefined, 'read');
   const issue = await getIssueIdentity(deps, target, key);
   const learned = [{ key, id: issue.id }];

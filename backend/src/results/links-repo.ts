@@ -1,6 +1,11 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db, Tables } from '../db/store.ts';
 
+const latestKeyStatements = new WeakMap<
+  Db,
+  { execute(values: { connectionId: string; issueId: string }): PromiseLike<{ key: string }[]> }
+>();
+
 /** Requirement links (by Jira issue id) and the issue keys Jira resolved to those ids. */
 export function createLinksRepo(tables: Tables) {
   const links = tables.resultTestLinks;
@@ -23,14 +28,28 @@ export function createLinksRepo(tables: Tables) {
       }
       return found;
     },
-    /** The key last seen for an issue id (its current key as far as Testbridge knows). */
+    /**
+     * The key last seen for an issue id (its current key as far as Testbridge knows). Asked on
+     * every panel render: prepared once per connection object.
+     */
     async findLatestKey(db: Db, connectionId: string, issueId: string): Promise<string | null> {
-      const rows = await db
-        .select({ key: keys.issueKey })
-        .from(keys)
-        .where(and(eq(keys.connectionId, connectionId), eq(keys.issueId, issueId)))
-        .orderBy(desc(keys.updatedAt), desc(keys.issueKey))
-        .limit(1);
+      let statement = latestKeyStatements.get(db);
+      if (!statement) {
+        statement = db
+          .select({ key: keys.issueKey })
+          .from(keys)
+          .where(
+            and(
+              eq(keys.connectionId, sql.placeholder('connectionId')),
+              eq(keys.issueId, sql.placeholder('issueId')),
+            ),
+          )
+          .orderBy(desc(keys.updatedAt), desc(keys.issueKey))
+          .limit(1)
+          .prepare('result_issue_latest_key');
+        latestKeyStatements.set(db, statement);
+      }
+      const rows = await statement.execute({ connectionId, issueId });
       return rows[0]?.key ?? null;
     },
     async rememberIssueKeys(
